@@ -1,0 +1,47 @@
+# Two entry points: `make run` scores the demo data, `make test` checks
+# everything. Both create .venv with the pinned dependencies when missing.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+WAREHOUSE ?= data/lead_scoring.duckdb
+
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_PROFILES_DIR := $(CURDIR)
+export LEAD_SCORING_DUCKDB := $(WAREHOUSE)
+
+.PHONY: run test lint build-test pytest demo-data clean
+
+$(BIN)/dbt: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+run: $(BIN)/dbt
+	$(BIN)/python scripts/generate_demo_data.py --if-missing
+	$(BIN)/dbt build --quiet
+	$(BIN)/python scripts/summarize.py
+
+test: lint build-test pytest
+
+lint: $(BIN)/dbt
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
+	$(BIN)/sqlfluff lint models tests/dbt macros
+
+# dbt build (seeds, models, unit and data tests) on a fresh demo warehouse.
+build-test: $(BIN)/dbt
+	rm -rf target/test && mkdir -p target/test
+	$(BIN)/python scripts/generate_demo_data.py --quiet --end-date 2026-10-31 \
+		--warehouse target/test/demo.duckdb
+	LEAD_SCORING_DUCKDB=target/test/demo.duckdb \
+		$(BIN)/dbt build --quiet --vars '{as_of: "2026-10-31"}'
+
+pytest: $(BIN)/dbt
+	$(BIN)/pytest
+
+demo-data: $(BIN)/dbt
+	$(BIN)/python scripts/generate_demo_data.py
+
+clean:
+	rm -rf target logs data

@@ -1,0 +1,208 @@
+-- The current score: one row per lead and scored model (active and draft)
+-- as of the `as_of` date. Score = clamp(fit + sum of capped category
+-- engagement, min_score, max_score); the score falls in one group.
+with
+
+leads as (
+
+    select lead_id
+    from {{ ref('stg_marketing__leads') }}
+    where cast(created_at as date) <= {{ as_of_date() }}
+
+),
+
+scoring_models as (
+
+    select
+        model_id,
+        status as model_status,
+        min_score,
+        max_score
+    from {{ ref('scoring_models') }}
+    where status in ('active', 'draft')
+
+),
+
+score_categories as (
+
+    select
+        model_id,
+        category,
+        max_points
+    from {{ ref('score_categories') }}
+
+),
+
+score_groups as (
+
+    select
+        model_id,
+        group_name,
+        min_score,
+        max_score,
+        is_sales_ready
+    from {{ ref('score_groups') }}
+
+),
+
+points_ledger as (
+
+    select
+        lead_id,
+        model_id,
+        category,
+        decayed_points
+    from {{ ref('fct_points_ledger') }}
+
+),
+
+fit_matches as (
+
+    select
+        lead_id,
+        model_id,
+        fit_points,
+        excludes_lead
+    from {{ ref('int_leads_matched_to_fit_rules') }}
+
+),
+
+activities as (
+
+    select
+        lead_id,
+        occurred_at
+    from {{ ref('int_activities_unioned') }}
+    where lead_id is not null and activity_date <= {{ as_of_date() }}
+
+),
+
+category_points as (
+
+    select
+        lead_id,
+        model_id,
+        category,
+        sum(decayed_points) as category_points
+    from points_ledger
+    group by lead_id, model_id, category
+
+),
+
+engagement as (
+
+    select
+        category_points.lead_id,
+        category_points.model_id,
+        sum(
+            case
+                when category_points.category_points > score_categories.max_points
+                    then score_categories.max_points
+                else category_points.category_points
+            end
+        ) as engagement_points
+    from category_points
+    left join score_categories
+        on
+            category_points.model_id = score_categories.model_id
+            and category_points.category = score_categories.category
+    group by category_points.lead_id, category_points.model_id
+
+),
+
+fit as (
+
+    select
+        lead_id,
+        model_id,
+        sum(fit_points) as fit_points,
+        max(case when excludes_lead then 1 else 0 end) = 1 as is_excluded
+    from fit_matches
+    group by lead_id, model_id
+
+),
+
+last_activity as (
+
+    select
+        lead_id,
+        max(occurred_at) as last_activity_at
+    from activities
+    group by lead_id
+
+),
+
+scored as (
+
+    select
+        leads.lead_id,
+        scoring_models.model_id,
+        scoring_models.model_status,
+        coalesce(fit.fit_points, 0) as fit_points,
+        coalesce(engagement.engagement_points, 0) as engagement_points,
+        coalesce(fit.fit_points, 0)
+        + coalesce(engagement.engagement_points, 0) as unclamped_score,
+        scoring_models.min_score,
+        scoring_models.max_score,
+        coalesce(fit.is_excluded, false) as is_excluded,
+        last_activity.last_activity_at
+    from leads
+    cross join scoring_models
+    left join fit
+        on
+            leads.lead_id = fit.lead_id
+            and scoring_models.model_id = fit.model_id
+    left join engagement
+        on
+            leads.lead_id = engagement.lead_id
+            and scoring_models.model_id = engagement.model_id
+    left join last_activity
+        on leads.lead_id = last_activity.lead_id
+
+),
+
+clamped as (
+
+    select
+        *,
+        case
+            when unclamped_score < min_score then min_score
+            when unclamped_score > max_score then max_score
+            else unclamped_score
+        end as lead_score
+    from scored
+
+),
+
+final as (
+
+    select
+        clamped.lead_id,
+        clamped.model_id,
+        clamped.model_status,
+        score_groups.group_name,
+        cast(clamped.fit_points as {{ dbt.type_float() }}) as fit_points,
+        cast(clamped.engagement_points as {{ dbt.type_float() }})
+            as engagement_points,
+        cast(clamped.lead_score as {{ dbt.type_float() }}) as lead_score,
+        coalesce(score_groups.is_sales_ready, false)
+        and not clamped.is_excluded as is_sales_ready,
+        clamped.is_excluded,
+        {{ as_of_date() }} as scored_as_of,
+        clamped.last_activity_at
+    from clamped
+    left join score_groups
+        on
+            clamped.model_id = score_groups.model_id
+            and (
+                score_groups.min_score is null
+                or clamped.lead_score >= score_groups.min_score
+            )
+            and (
+                score_groups.max_score is null
+                or clamped.lead_score < score_groups.max_score
+            )
+
+)
+
+select * from final

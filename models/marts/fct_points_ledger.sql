@@ -1,0 +1,140 @@
+-- The explanation of every score: one row per activity and rule that
+-- matched it, as of the `as_of` date, with the rule's points, the points
+-- awarded after the rule's caps and the points left after decay.
+with
+
+matched as (
+
+    select
+        activity_id,
+        lead_id,
+        rule_id,
+        model_id,
+        activity_type,
+        category,
+        rule_points,
+        awarded_points,
+        decays,
+        is_within_daily_cap,
+        activity_date,
+        occurred_at
+    from {{ ref('int_activities_matched_to_rules') }}
+    where activity_date <= {{ as_of_date() }}
+
+),
+
+activities as (
+
+    select
+        lead_id,
+        activity_date
+    from {{ ref('int_activities_unioned') }}
+    where lead_id is not null and activity_date <= {{ as_of_date() }}
+
+),
+
+leads as (
+
+    select lead_id
+    from {{ ref('stg_marketing__leads') }}
+    where cast(created_at as date) <= {{ as_of_date() }}
+
+),
+
+scoring_models as (
+
+    select
+        model_id,
+        decay_method,
+        decay_days,
+        decay_pct
+    from {{ ref('scoring_models') }}
+
+),
+
+activity_rules as (
+
+    select
+        rule_id,
+        description as rule_description
+    from {{ ref('activity_rules') }}
+
+),
+
+last_activity as (
+
+    select
+        lead_id,
+        max(activity_date) as last_activity_date
+    from activities
+    group by lead_id
+
+),
+
+aged as (
+
+    select
+        matched.*,
+        scoring_models.decay_method,
+        scoring_models.decay_days,
+        scoring_models.decay_pct,
+        {{ dbt.datediff('matched.activity_date', as_of_date(), 'day') }}
+            as age_days,
+        {{ dbt.datediff(
+            'last_activity.last_activity_date', as_of_date(), 'day'
+        ) }} as days_inactive
+    from matched
+    inner join leads
+        on matched.lead_id = leads.lead_id
+    inner join scoring_models
+        on matched.model_id = scoring_models.model_id
+    inner join last_activity
+        on matched.lead_id = last_activity.lead_id
+
+),
+
+decayed as (
+
+    select
+        *,
+        case
+            when not decays or decay_method = 'none' then 1.0
+            when decay_method = 'half_life'
+                then power(0.5, cast(age_days as {{ dbt.type_float() }}) / decay_days)
+            when decay_method = 'inactivity'
+                then power(
+                    1 - decay_pct / 100.0,
+                    floor(cast(days_inactive as {{ dbt.type_float() }}) / decay_days)
+                )
+        end as decay_factor
+    from aged
+
+),
+
+final as (
+
+    select
+        decayed.activity_id,
+        decayed.rule_id,
+        decayed.lead_id,
+        decayed.model_id,
+        decayed.category,
+        decayed.activity_type,
+        activity_rules.rule_description,
+        decayed.rule_points,
+        decayed.awarded_points,
+        decayed.decay_factor,
+        decayed.awarded_points * decayed.decay_factor as decayed_points,
+        decayed.age_days,
+        decayed.is_within_daily_cap,
+        decayed.decays as is_decaying,
+        decayed.activity_date,
+        {{ as_of_date() }} as scored_as_of,
+        decayed.occurred_at
+    from decayed
+    inner join activity_rules
+        on decayed.rule_id = activity_rules.rule_id
+
+)
+
+select * from final

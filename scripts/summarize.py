@@ -1,0 +1,59 @@
+"""Print where the scores are and how many leads each model puts in each group."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import duckdb
+
+DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
+
+
+def summary_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(
+        """
+        select
+            scores.model_id,
+            scores.model_status,
+            scores.group_name,
+            count(*) as leads,
+            sum(case when scores.is_sales_ready then 1 else 0 end) as sales_ready,
+            round(avg(scores.lead_score), 1) as average_score
+        from marts.fct_lead_scores as scores
+        left join scoring_model.score_groups as groups
+            on scores.model_id = groups.model_id
+            and scores.group_name = groups.group_name
+        group by all
+        order by scores.model_id, min(groups.sort_order)
+        """
+    ).fetchall()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--warehouse",
+        default=os.environ.get("LEAD_SCORING_DUCKDB", DEFAULT_WAREHOUSE),
+        help="DuckDB file (default: $LEAD_SCORING_DUCKDB or %(default)s)",
+    )
+    args = parser.parse_args(argv)
+    con = duckdb.connect(args.warehouse, read_only=True)
+    try:
+        as_of = con.execute("select max(scored_as_of) from marts.fct_lead_scores").fetchone()[0]
+        rows = summary_rows(con)
+    finally:
+        con.close()
+    print(f"Scores as of {as_of} are in {args.warehouse}, schema marts")
+    print("(fct_lead_scores, fct_points_ledger, dim_leads, rpt_activity_coverage).")
+    print()
+    header = ("model", "status", "group", "leads", "sales-ready", "avg score")
+    print("{:<16}{:<8}{:<10}{:>8}{:>13}{:>11}".format(*header))
+    for model_id, status, group, leads, ready, average in rows:
+        print(f"{model_id:<16}{status:<8}{group or '-':<10}{leads:>8}{ready:>13}{average:>11}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
