@@ -27,7 +27,7 @@ test: lint build-test pytest
 lint: $(BIN)/dbt
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
-	$(BIN)/sqlfluff lint models tests/dbt macros
+	$(BIN)/sqlfluff lint models tests/dbt
 
 # dbt build (seeds, models, unit and data tests) on a fresh demo warehouse.
 build-test: $(BIN)/dbt

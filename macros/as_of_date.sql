@@ -2,7 +2,7 @@
     var, or the UTC date the run started. -#}
 {% macro as_of_date() -%}
     {%- set as_of = var('as_of', none) or run_started_at.strftime('%Y-%m-%d') -%}
-    {%- if not modules.re.match('^\d{4}-\d{2}-\d{2}$', as_of | string) -%}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', as_of | string) -%}
         {{ exceptions.raise_compiler_error(
             "var as_of must be a date written YYYY-MM-DD, got '" ~ as_of ~ "'"
         ) }}

@@ -78,7 +78,9 @@ CRM_OWNERS = 40
 
 def sql_list(values: list[str]) -> str:
     """A DuckDB list literal of strings, indexed from 1 in SQL."""
-    return "[" + ", ".join("'" + value.replace("'", "''") + "'" for value in values) + "]"
+    return (
+        "[" + ", ".join("'" + value.replace("'", "''") + "'" for value in values) + "]"
+    )
 
 
 def repeat_by(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -114,7 +116,9 @@ class DemoData:
         )
         self.spread = rng.uniform(5, 30, leads) * DAY
 
-    def times_around_peak(self, owner: np.ndarray, earliest_before_created: int) -> np.ndarray:
+    def times_around_peak(
+        self, owner: np.ndarray, earliest_before_created: int
+    ) -> np.ndarray:
         offsets = self.rng.normal(0, 1, owner.size) * self.spread[owner]
         times = self.peak[owner] + offsets.astype(np.int64)
         return np.clip(times, self.created[owner] - earliest_before_created, self.end)
@@ -160,13 +164,17 @@ class DemoData:
                 np.exp(rng.normal(2.5 + 5 * fit, 1.3)), 1, 250_000
             ).astype(np.int64),
             "company_number": rng.integers(0, max(n // 8, 1), n),
-            "free_domain": np.where(free_email, rng.integers(0, len(FREE_DOMAINS), n), -1),
+            "free_domain": np.where(
+                free_email, rng.integers(0, len(FREE_DOMAINS), n), -1
+            ),
             "is_competitor": rng.random(n) < 0.004,
             "has_no_title": rng.random(n) < 0.06,
             "has_no_company": rng.random(n) < 0.04,
             "has_no_email": rng.random(n) < 0.01,
             "created_at": self.created,
-            "updated_at": np.minimum(self.created + rng.integers(0, 30 * DAY, n), self.end),
+            "updated_at": np.minimum(
+                self.created + rng.integers(0, 30 * DAY, n), self.end
+            ),
         }
 
     def identities(self) -> dict[str, np.ndarray]:
@@ -175,10 +183,13 @@ class DemoData:
         rng, n = self.rng, self.n
         has_second = rng.random(n) < 0.2
         lead = np.concatenate([np.arange(n), np.flatnonzero(has_second)])
-        device = np.concatenate([np.zeros(n, np.int64), np.ones(has_second.sum(), np.int64)])
+        device = np.concatenate(
+            [np.zeros(n, np.int64), np.ones(has_second.sum(), np.int64)]
+        )
         identified = rng.random(lead.size) < 0.85
         identified_at = np.minimum(
-            self.created[lead] + rng.exponential(3 * DAY, lead.size).astype(np.int64), self.end
+            self.created[lead] + rng.exponential(3 * DAY, lead.size).astype(np.int64),
+            self.end,
         )
         return {
             "lead_number": lead,
@@ -251,9 +262,12 @@ class DemoData:
         unsubscribes = ~bad_address & (until_unsubscribe <= sends)
         lead, rank = repeat_by(sends)
         sent = np.minimum(
-            self.created[lead] + (rank * 28 + rng.uniform(0, 3, lead.size)) * DAY, self.end
+            self.created[lead] + (rank * 28 + rng.uniform(0, 3, lead.size)) * DAY,
+            self.end,
         ).astype(np.int64)
-        opened = ~bad_address[lead] & (rng.random(lead.size) < 0.1 + 0.6 * interest[lead])
+        opened = ~bad_address[lead] & (
+            rng.random(lead.size) < 0.1 + 0.6 * interest[lead]
+        )
         clicked = opened & (rng.random(lead.size) < 0.1 + 0.6 * interest[lead])
         last_send = np.cumsum(sends) - 1
         parts = [
@@ -274,7 +288,12 @@ class DemoData:
         ]
         spam = unsubscribes & (rng.random(self.n) < 0.05)
         parts.append((lead[last_send[spam]], 5, sent[last_send[spam]] + 9100, -1))
-        columns: dict[str, list[np.ndarray]] = {"lead_number": [], "kind": [], "occurred_at": [], "link": []}
+        columns: dict[str, list[np.ndarray]] = {
+            "lead_number": [],
+            "kind": [],
+            "occurred_at": [],
+            "link": [],
+        }
         for part_lead, kind, occurred, link in parts:
             columns["lead_number"].append(part_lead)
             columns["kind"].append(np.broadcast_to(kind, part_lead.shape))
@@ -282,7 +301,9 @@ class DemoData:
             columns["link"].append(np.broadcast_to(link, part_lead.shape))
         return {name: np.concatenate(values) for name, values in columns.items()}
 
-    def form_submissions(self, identities: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def form_submissions(
+        self, identities: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
         rng, interest = self.rng, self.interest
         counts = rng.poisson(0.15 + 2.5 * interest**2)
         lead, _ = repeat_by(counts)
@@ -314,12 +335,19 @@ class DemoData:
         size = submission.size
         budget = pick(
             rng,
-            np.stack([1 - self.fit[lead], np.full(size, 0.8), self.fit[lead] ** 2 * 2], axis=1),
+            np.stack(
+                [1 - self.fit[lead], np.full(size, 0.8), self.fit[lead] ** 2 * 2],
+                axis=1,
+            ),
         )
         timeline = pick(
             rng,
             np.stack(
-                [self.interest[lead] * 2, np.full(size, 0.6), (1 - self.interest[lead])],
+                [
+                    self.interest[lead] * 2,
+                    np.full(size, 0.6),
+                    (1 - self.interest[lead]),
+                ],
                 axis=1,
             ),
         )
@@ -327,7 +355,9 @@ class DemoData:
         return {
             "submission_number": np.concatenate([submission, submission]),
             "submitted_at": np.concatenate([submitted_at, submitted_at]),
-            "question": np.concatenate([np.zeros(size, np.int64), np.ones(size, np.int64)]),
+            "question": np.concatenate(
+                [np.zeros(size, np.int64), np.ones(size, np.int64)]
+            ),
             "answer": np.concatenate([budget, timeline + 3]),
         }
 
@@ -558,7 +588,12 @@ def has_demo_data(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def generate(
-    warehouse: str, leads: int, days: int, seed: int, end_date: dt.date, quiet: bool = False
+    warehouse: str,
+    leads: int,
+    days: int,
+    seed: int,
+    end_date: dt.date,
+    quiet: bool = False,
 ) -> dict[str, int]:
     """Write every table of the source contract; return row counts."""
     Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
@@ -585,7 +620,9 @@ def generate(
         ):
             frame = frames[name]()  # noqa: F841 - read by DuckDB's replacement scan
             con.execute(f"create or replace table {schema}.{name} as {select}")
-            counts[name] = con.execute(f"select count(*) from {schema}.{name}").fetchone()[0]
+            counts[name] = con.execute(
+                f"select count(*) from {schema}.{name}"
+            ).fetchone()[0]
     finally:
         con.close()
     return counts

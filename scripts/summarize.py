@@ -41,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     con = duckdb.connect(args.warehouse, read_only=True)
     try:
-        as_of = con.execute("select max(scored_as_of) from marts.fct_lead_scores").fetchone()[0]
+        as_of = con.execute(
+            "select max(scored_as_of) from marts.fct_lead_scores"
+        ).fetchone()[0]
         rows = summary_rows(con)
     finally:
         con.close()
@@ -51,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     header = ("model", "status", "group", "leads", "sales-ready", "avg score")
     print("{:<16}{:<8}{:<10}{:>8}{:>13}{:>11}".format(*header))
     for model_id, status, group, leads, ready, average in rows:
-        print(f"{model_id:<16}{status:<8}{group or '-':<10}{leads:>8}{ready:>13}{average:>11}")
+        print(
+            f"{model_id:<16}{status:<8}{group or '-':<10}{leads:>8}{ready:>13}{average:>11}"
+        )
     return 0
 
 

@@ -96,7 +96,9 @@ engagement as (
         category_points.model_id,
         sum(
             case
-                when category_points.category_points > score_categories.max_points
+                when
+                    category_points.category_points
+                    > score_categories.max_points
                     then score_categories.max_points
                 else category_points.category_points
             end

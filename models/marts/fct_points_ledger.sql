@@ -100,11 +100,18 @@ decayed as (
         case
             when not decays or decay_method = 'none' then 1.0
             when decay_method = 'half_life'
-                then power(0.5, cast(age_days as {{ dbt.type_float() }}) / decay_days)
+                then
+                    power(
+                        0.5,
+                        cast(age_days as {{ dbt.type_float() }}) / decay_days
+                    )
             when decay_method = 'inactivity'
                 then power(
                     1 - decay_pct / 100.0,
-                    floor(cast(days_inactive as {{ dbt.type_float() }}) / decay_days)
+                    floor(
+                        cast(days_inactive as {{ dbt.type_float() }})
+                        / decay_days
+                    )
                 )
         end as decay_factor
     from aged

@@ -36,8 +36,10 @@ activities_by_type as (
     select
         activity_type,
         count(*) as activities,
-        cast(sum(case when lead_id is null then 1 else 0 end)
-            as {{ dbt.type_bigint() }}) as anonymous_activities
+        cast(
+            sum(case when lead_id is null then 1 else 0 end)
+            as {{ dbt.type_bigint() }}
+        ) as anonymous_activities
     from activities
     group by activity_type
 

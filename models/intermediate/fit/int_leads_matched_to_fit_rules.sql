@@ -11,9 +11,7 @@ leads as (
 
     select
         lead_id,
-        {%- for attribute in attributes %}
-        {{ attribute }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
+        {{ attributes | join(',\n        ') }}
     from {{ ref('stg_marketing__leads') }}
 
 ),
@@ -45,15 +43,15 @@ fit_rules as (
 lead_attributes as (
 
     {%- for attribute in attributes %}
-    select
-        lead_id,
-        '{{ attribute }}' as attribute,
-        lower(trim(cast({{ attribute }} as {{ dbt.type_string() }})))
-            as attribute_value
-    from leads
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            lead_id,
+            '{{ attribute }}' as attribute,
+            lower(trim(cast({{ attribute }} as {{ dbt.type_string() }})))
+                as attribute_value
+        from leads
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -97,17 +95,18 @@ matched as (
             when 'not_equals'
                 then lead_attributes.attribute_value <> rules_parsed.rule_value
             when 'like'
-                then lead_attributes.attribute_value like rules_parsed.rule_value
+                then
+                    lead_attributes.attribute_value like rules_parsed.rule_value
             when 'in'
                 then {{ dbt.position(
                     dbt.concat(["'|'", 'lead_attributes.attribute_value', "'|'"]),
                     'rules_parsed.in_list',
                 ) }} > 0
             when 'between'
-                then {{ try_cast(
-                    'lead_attributes.attribute_value', dbt.type_float()
-                ) }} between rules_parsed.between_low
-                and rules_parsed.between_high
+                then
+                    {{ try_cast('lead_attributes.attribute_value', 'double') }}
+                    between rules_parsed.between_low
+                    and rules_parsed.between_high
             when 'is_missing'
                 then coalesce(lead_attributes.attribute_value, '') = ''
             else false

@@ -51,7 +51,7 @@ band_problems as (
             when band_position > 1 and min_score is null
                 then 'only the lowest band may have an empty min_score'
             when band_position > 1 and min_score > previous_max_score
-                then 'gap: scores from the previous max_score to this min_score are in no band'
+                then 'gap: scores between the previous band and this one'
             when band_position > 1 and min_score < previous_max_score
                 then 'overlap with the previous band'
             when band_position = band_count and max_score is not null
@@ -78,6 +78,7 @@ models_without_bands as (
 
 )
 
-select * from band_problems where problem is not null
+select * from band_problems
+where problem is not null
 union all
 select * from models_without_bands
