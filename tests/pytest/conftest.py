@@ -95,7 +95,9 @@ def load_sources(warehouse: Path, tables: Mapping[str, Rows]) -> None:
         for (schema, table), columns in CONTRACT.items():
             all_columns = {**columns, "_loaded_at": "timestamp"}
             con.execute(f"create schema if not exists {schema}")
-            definition = ", ".join(f"{name} {kind}" for name, kind in all_columns.items())
+            definition = ", ".join(
+                f"{name} {kind}" for name, kind in all_columns.items()
+            )
             con.execute(f"create or replace table {schema}.{table} ({definition})")
             for row in tables.get(table, []):
                 unknown = set(row) - set(all_columns)

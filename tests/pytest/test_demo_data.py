@@ -55,7 +55,9 @@ def test_every_contract_column_is_written(tmp_path: Path) -> None:
             }
             assert written == {*columns, "_loaded_at"}, table
             assert counts[table] > 0, table
-        last = con.execute("select max(occurred_at) from marketing.web_events").fetchone()[0]
+        last = con.execute(
+            "select max(occurred_at) from marketing.web_events"
+        ).fetchone()[0]
         assert last < dt.datetime(2026, 11, 1)
         anonymous_after_identification = con.execute(
             """

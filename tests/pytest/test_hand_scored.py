@@ -134,17 +134,41 @@ def load_hand_data(project: Project) -> None:
                 },
             ],
             "visitor_identities": [
-                {"visitor_id": "vA", "lead_id": "A", "identified_at": "2026-03-01 09:00:00"},
-                {"visitor_id": "vC", "lead_id": "C", "identified_at": "2026-03-01 09:00:00"},
+                {
+                    "visitor_id": "vA",
+                    "lead_id": "A",
+                    "identified_at": "2026-03-01 09:00:00",
+                },
+                {
+                    "visitor_id": "vC",
+                    "lead_id": "C",
+                    "identified_at": "2026-03-01 09:00:00",
+                },
             ],
             "web_events": [
                 web("w1", "vA", None, "/pricing", 300, "2026-02-28 10:00:00"),
                 web("w2", "vA", None, "/home", 400, "2026-02-28 10:30:00"),
                 web("w3", "vA", None, "/about", 50, "2026-02-28 11:00:00"),
                 web("w4", "vA", "A", "/pricing", 100, "2026-03-10 08:00:00"),
-                web("w5", "vB", "B", "/ebook", None, "2026-02-18 08:00:00", "asset_download"),
+                web(
+                    "w5",
+                    "vB",
+                    "B",
+                    "/ebook",
+                    None,
+                    "2026-02-18 08:00:00",
+                    "asset_download",
+                ),
                 web("w6", "vC", "C", "/blog", 20, "2026-03-10 08:00:00"),
-                web("w7", "vC", "C", "/paper", 20, "2026-03-10 08:05:00", "asset_download"),
+                web(
+                    "w7",
+                    "vC",
+                    "C",
+                    "/paper",
+                    20,
+                    "2026-03-10 08:05:00",
+                    "asset_download",
+                ),
                 web("w8", "vZ", None, "/pricing", 900, "2026-03-10 08:00:00"),
                 web("w9", "vD", "D", "/pricing", 900, "2026-03-11 10:00:00"),
             ],
@@ -176,7 +200,9 @@ def load_hand_data(project: Project) -> None:
     )
 
 
-def web(event_id, visitor_id, lead_id, path, duration, occurred_at, event_type="page_view"):
+def web(
+    event_id, visitor_id, lead_id, path, duration, occurred_at, event_type="page_view"
+):
     return {
         "event_id": event_id,
         "visitor_id": visitor_id,
@@ -224,7 +250,9 @@ def test_scores_match_the_hand_computation(hand_project: Project) -> None:
     }
 
 
-def test_ledger_explains_the_daily_cap_and_the_lifetime_cap(hand_project: Project) -> None:
+def test_ledger_explains_the_daily_cap_and_the_lifetime_cap(
+    hand_project: Project,
+) -> None:
     ledger = hand_project.query(
         "select activity_id, rule_id, rule_points, awarded_points, decayed_points"
         " from marts.fct_points_ledger where lead_id = 'A' order by activity_id, rule_id"
