@@ -201,7 +201,7 @@ class DemoData:
     def web_events(self, identities: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         rng = self.rng
         cookie_lead = identities["lead_number"]
-        rate = 3 + 40 * self.interest[cookie_lead] ** 1.5
+        rate = 4 + 48 * self.interest[cookie_lead] ** 1.5
         counts = rng.poisson(rate * np.where(identities["device"] == 1, 0.3, 1.0))
         cookie, _ = repeat_by(counts)
         lead = cookie_lead[cookie]
