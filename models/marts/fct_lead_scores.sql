@@ -183,10 +183,10 @@ final as (
         clamped.model_id,
         clamped.model_status,
         score_groups.group_name,
-        cast(clamped.fit_points as {{ dbt.type_float() }}) as fit_points,
-        cast(clamped.engagement_points as {{ dbt.type_float() }})
+        cast(clamped.fit_points as double) as fit_points,
+        cast(clamped.engagement_points as double)
             as engagement_points,
-        cast(clamped.lead_score as {{ dbt.type_float() }}) as lead_score,
+        cast(clamped.lead_score as double) as lead_score,
         coalesce(score_groups.is_sales_ready, false)
         and not clamped.is_excluded as is_sales_ready,
         clamped.is_excluded,

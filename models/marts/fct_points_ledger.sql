@@ -103,13 +103,13 @@ decayed as (
                 then
                     power(
                         0.5,
-                        cast(age_days as {{ dbt.type_float() }}) / decay_days
+                        cast(age_days as double) / decay_days
                     )
             when decay_method = 'inactivity'
                 then power(
                     1 - decay_pct / 100.0,
                     floor(
-                        cast(days_inactive as {{ dbt.type_float() }})
+                        cast(days_inactive as double)
                         / decay_days
                     )
                 )

@@ -288,4 +288,4 @@ def test_scores_as_of_a_later_date_decay(hand_project: Project) -> None:
     hand_project.build("--vars", "{as_of: '2026-03-20'}")
     now = scores(hand_project)
     assert now["A"] == (15.0, 29.75, 44.75, "warm", False, False)
-    assert now["D"][2] == pytest.approx(15 + 16 * 0.5**0.9)
+    assert now["D"][2] == pytest.approx(15 + 16 * 0.5**0.9, rel=1e-12)

@@ -67,11 +67,11 @@ rules_parsed as (
         ]) }} as in_list,
         {{ try_cast(
             'trim(' ~ dbt.split_part('rule_value', "'..'", 1) ~ ')',
-            dbt.type_float(),
+            'double',
         ) }} as between_low,
         {{ try_cast(
             'trim(' ~ dbt.split_part('rule_value', "'..'", 2) ~ ')',
-            dbt.type_float(),
+            'double',
         ) }} as between_high
     from fit_rules
 
