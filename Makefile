@@ -10,11 +10,17 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)
 export LEAD_SCORING_DUCKDB := $(WAREHOUSE)
 
-.PHONY: run test lint build-test pytest demo-data clean
+SPARK_READY := $(VENV)/.spark-installed
+
+.PHONY: run test test-spark lint build-test pytest demo-data clean
 
 $(BIN)/dbt: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+$(SPARK_READY): pyproject.toml $(BIN)/dbt
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,spark]'
 	touch $@
 
 run: $(BIN)/dbt
@@ -39,6 +45,11 @@ build-test: $(BIN)/dbt
 
 pytest: $(BIN)/dbt
 	$(BIN)/pytest
+
+# The same project on local Apache Spark (needs Java 17), every mart compared
+# with the DuckDB build of the same demo data.
+test-spark: $(SPARK_READY)
+	SPARK_LOCAL_IP=127.0.0.1 $(BIN)/python scripts/spark_parity.py
 
 demo-data: $(BIN)/dbt
 	$(BIN)/python scripts/generate_demo_data.py
