@@ -33,7 +33,8 @@ test: lint build-test pytest
 lint: $(BIN)/dbt
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
-	$(BIN)/sqlfluff lint models tests/dbt
+	mkdir -p target/lint
+	LEAD_SCORING_DUCKDB=target/lint/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt
 
 # dbt build (seeds, models, unit and data tests) on a fresh demo warehouse.
 build-test: $(BIN)/dbt
