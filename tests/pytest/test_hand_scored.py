@@ -37,7 +37,10 @@ def write_hand_model(project: Project) -> None:
         "scoring_models",
         "model_id,model_name,description,owner,status,decay_method,decay_days,"
         "decay_pct,min_score,max_score,activated_on",
-        ["hand,Hand model,Worked by hand,qa,active,half_life,10,,0,100,2026-01-01"],
+        [
+            "hand,Hand model,Worked by hand,qa,active,half_life,10,,0,100,2026-01-01",
+            "quiet,Quiet model,Inactivity by hand,qa,active,inactivity,7,50,,,2026-01-01",
+        ],
     )
     write_seed(
         project.root,
@@ -53,6 +56,7 @@ def write_hand_model(project: Project) -> None:
             "demo,hand,form.submit,demo-request,,,30,intent,,,true,Requested a demo",
             "budget,hand,form.answer,budget,over_100k,,10,intent,,,true,Big budget",
             "unsub,hand,email.unsubscribe,,,,-20,negative,,,false,Unsubscribed",
+            "quiet_demo,quiet,form.submit,demo-request,,,60,intent,,,,Requested a demo",
         ],
     )
     write_seed(
@@ -65,6 +69,7 @@ def write_hand_model(project: Project) -> None:
             "hand,content,",
             "hand,email,",
             "hand,negative,",
+            "quiet,intent,",
         ],
     )
     write_seed(
@@ -86,6 +91,9 @@ def write_hand_model(project: Project) -> None:
             "hand,cold,,20,false,1",
             "hand,warm,20,50,false,2",
             "hand,hot,50,,true,3",
+            "quiet,cold,,20,false,1",
+            "quiet,warm,20,50,false,2",
+            "quiet,hot,50,,true,3",
         ],
     )
     write_seed(
@@ -238,6 +246,7 @@ def scores(project: Project) -> dict[str, tuple]:
     rows = project.query(
         "select lead_id, fit_points, engagement_points, lead_score, group_name,"
         " is_sales_ready, is_excluded from marts.fct_lead_scores"
+        " where model_id = 'hand'"
     )
     return {row[0]: row[1:] for row in rows}
 
@@ -255,7 +264,8 @@ def test_ledger_explains_the_daily_cap_and_the_lifetime_cap(
 ) -> None:
     ledger = hand_project.query(
         "select activity_id, rule_id, rule_points, awarded_points, decayed_points"
-        " from marts.fct_points_ledger where lead_id = 'A' order by activity_id, rule_id"
+        " from marts.fct_points_ledger where lead_id = 'A' and model_id = 'hand'"
+        " order by activity_id, rule_id"
     )
     assert ledger == [
         ("answer:s1:budget", "budget", 10, 10, 10.0),
@@ -273,7 +283,8 @@ def test_ledger_explains_the_daily_cap_and_the_lifetime_cap(
 def test_anonymous_visits_are_counted_not_scored(hand_project: Project) -> None:
     coverage = hand_project.query(
         "select activities, anonymous_activities, matched_activities, unmatched_activities"
-        " from marts.rpt_activity_coverage where activity_type = 'web.page_view'"
+        " from marts.rpt_activity_coverage"
+        " where activity_type = 'web.page_view' and model_id = 'hand'"
     )
     # w1-w4 and w6 are lead page views, w8 anonymous, w9 is D's (scored later).
     assert coverage == [(7, 1, 6, 0)]
@@ -289,3 +300,63 @@ def test_scores_as_of_a_later_date_decay(hand_project: Project) -> None:
     now = scores(hand_project)
     assert now["A"] == (15.0, 29.75, 44.75, "warm", False, False)
     assert now["D"][2] == pytest.approx(15 + 16 * 0.5**0.9, rel=1e-12)
+
+
+def transitions(project: Project, lead_id: str, model_id: str) -> list[tuple]:
+    return project.query(
+        "select cast(transition_date as varchar), from_group, to_group, direction,"
+        " cause from marts.fct_group_transitions"
+        " where lead_id = ? and model_id = ? order by transition_date",
+        [lead_id, model_id],
+    )
+
+
+def test_half_life_decays_out_of_hot_on_the_day_the_score_falls_below(
+    hand_project: Project,
+) -> None:
+    """A under `hand` after 2026-03-10, t days later (r = 0.5 ^ 0.1):
+    15 + 4.5 r^t + min(40, 55 r^t). Intent stays capped at 40 while
+    55 r^t >= 40 (t <= 4); then the score is 15 + 59.5 r^t, below 50 when
+    r^t < 35 / 59.5, t > 7.66: day 8. t = 7 gives 51.63 (hot), t = 8 gives
+    49.17 (warm): A leaves hot on 2026-03-18."""
+    hand_project.build("--vars", "{as_of: '2026-03-20'}")
+    # On 2026-03-01 (created) A's visits of 02-28 count, a day old:
+    # 15 + (1 + 1 + 5 + 10) * r = 30.86, warm; by 03-09 still 24.1.
+    assert transitions(hand_project, "A", "hand") == [
+        ("2026-03-01", None, "warm", "first", "activity"),
+        ("2026-03-10", "warm", "hot", "up", "activity"),
+        ("2026-03-18", "hot", "warm", "down", "decay"),
+    ]
+    leaving = hand_project.query(
+        "select lead_score from marts.fct_group_transitions"
+        " where lead_id = 'A' and model_id = 'hand' and cause = 'decay'"
+    )
+    assert leaving[0][0] == pytest.approx(15 + 59.5 * 0.5**0.8, rel=1e-12)
+
+
+def test_inactivity_decays_in_steps_after_the_latest_activity(
+    hand_project: Project,
+) -> None:
+    """`quiet`: a demo request is worth 60, halved for every full 7 days
+    since the lead's latest activity. A's latest activity is 2026-03-10:
+    60 (hot) until 03-16, 30 (warm) from 03-17, 15 (cold) from 03-24."""
+    hand_project.build("--vars", "{as_of: '2026-03-31'}")
+    assert transitions(hand_project, "A", "quiet") == [
+        ("2026-03-01", None, "cold", "first", "activity"),
+        ("2026-03-10", "cold", "hot", "up", "activity"),
+        ("2026-03-17", "hot", "warm", "down", "decay"),
+        ("2026-03-24", "warm", "cold", "down", "decay"),
+    ]
+    history = hand_project.query(
+        "select group_name, cast(valid_from as varchar), cast(valid_to as varchar),"
+        " is_sales_ready from marts.fct_score_history"
+        " where lead_id = 'C' and model_id = 'hand' order by valid_from"
+    )
+    # C under `hand`: 10 (cold) until 2026-03-10, then 10 + 15 (download,
+    # never decays) + 31 r^t: hot while r^t >= 25 / 31 (t <= 3), warm from
+    # 03-14 (48.49) and never below 25. Hot, but excluded: never sales-ready.
+    assert history == [
+        ("cold", "2026-03-01", "2026-03-10", False),
+        ("hot", "2026-03-10", "2026-03-14", False),
+        ("warm", "2026-03-14", None, False),
+    ]

@@ -1,0 +1,102 @@
+-- One row per day on which decay alone moves a lead into another group,
+-- with the groups before and after. The candidate days (boundary crossings
+-- on the rising and the falling part of a segment, and its turn day) are
+-- each scored, with the day before, and kept where the group changes.
+with
+
+candidate_days as (
+
+    select
+        lead_id,
+        model_id,
+        valid_from,
+        crossing_date as score_date
+    from {{ ref('int_decay_rising_crossings') }}
+    union
+    select
+        lead_id,
+        model_id,
+        valid_from,
+        crossing_date as score_date
+    from {{ ref('int_decay_falling_crossings') }}
+    union
+    select
+        lead_id,
+        model_id,
+        valid_from,
+        turn_date as score_date
+    from {{ ref('int_decay_turns') }}
+    where turn_date > valid_from and turn_date <= end_date
+
+),
+
+score_groups as (
+
+    select
+        model_id,
+        group_name,
+        min_score,
+        max_score
+    from {{ ref('score_groups') }}
+
+),
+
+days_before as (
+
+    select
+        lead_id,
+        model_id,
+        valid_from,
+        cast({{ dbt.dateadd('day', -1, 'score_date') }} as date) as score_date
+    from candidate_days
+
+),
+
+{{ scores_on_days('scores_on_candidate_days', 'candidate_days') }},
+
+{{ scores_on_days('scores_on_days_before', 'days_before') }},
+
+changes as (
+
+    select
+        on_day.lead_id,
+        on_day.model_id,
+        previous_groups.group_name as from_group,
+        current_groups.group_name as to_group,
+        on_day.lead_score,
+        on_day.score_date as transition_date
+    from scores_on_candidate_days as on_day
+    inner join scores_on_days_before as day_before
+        on
+            on_day.lead_id = day_before.lead_id
+            and on_day.model_id = day_before.model_id
+            and on_day.valid_from = day_before.valid_from
+            and day_before.score_date
+            = cast({{ dbt.dateadd('day', -1, 'on_day.score_date') }} as date)
+    inner join score_groups as current_groups
+        on
+            on_day.model_id = current_groups.model_id
+            and (
+                current_groups.min_score is null
+                or on_day.lead_score >= current_groups.min_score
+            )
+            and (
+                current_groups.max_score is null
+                or on_day.lead_score < current_groups.max_score
+            )
+    inner join score_groups as previous_groups
+        on
+            day_before.model_id = previous_groups.model_id
+            and (
+                previous_groups.min_score is null
+                or day_before.lead_score >= previous_groups.min_score
+            )
+            and (
+                previous_groups.max_score is null
+                or day_before.lead_score < previous_groups.max_score
+            )
+
+)
+
+select * from changes
+where from_group <> to_group

@@ -1,0 +1,292 @@
+-- The score state: one row per lead, scored model, component and change
+-- day. A change day is the lead's first scored day (created_at), a day with
+-- new points, and (inactivity decay) a day with any activity: between two
+-- change days nothing but decay moves the score. Components are the rule
+-- categories plus `_fit`, so a score on any day D of the state's validity is
+-- clamp(sum over components of min(cap, fixed + decaying * decay(D))) (see
+-- the macro lead_scores_on).
+with
+
+points as (
+
+    select
+        lead_id,
+        model_id,
+        category,
+        awarded_points,
+        decays,
+        activity_date
+    from {{ ref('int_activities_matched_to_rules') }}
+    where activity_date <= {{ as_of_date() }}
+
+),
+
+activities as (
+
+    select
+        lead_id,
+        activity_date
+    from {{ ref('int_activities_unioned') }}
+    where lead_id is not null and activity_date <= {{ as_of_date() }}
+
+),
+
+leads as (
+
+    select
+        lead_id,
+        cast(created_at as date) as created_date
+    from {{ ref('stg_marketing__leads') }}
+    where cast(created_at as date) <= {{ as_of_date() }}
+
+),
+
+scoring_models as (
+
+    select
+        model_id,
+        decay_method,
+        decay_days
+    from {{ ref('scoring_models') }}
+    where status in ('active', 'draft')
+
+),
+
+score_categories as (
+
+    select
+        model_id,
+        category,
+        max_points
+    from {{ ref('score_categories') }}
+
+),
+
+fit_matches as (
+
+    select
+        lead_id,
+        model_id,
+        fit_points
+    from {{ ref('int_leads_matched_to_fit_rules') }}
+
+),
+
+fit as (
+
+    select
+        lead_id,
+        model_id,
+        sum(fit_points) as fit_points
+    from fit_matches
+    group by lead_id, model_id
+
+),
+
+-- Points of a day before the lead existed count from its first day on.
+daily_points as (
+
+    select
+        points.lead_id,
+        points.model_id,
+        points.category as component,
+        greatest(points.activity_date, leads.created_date) as change_date,
+        sum(
+            case when points.decays then 0 else points.awarded_points end
+        ) as fixed_points,
+        sum(
+            case when points.decays then points.awarded_points else 0 end
+        ) as decaying_points,
+        -- Half-life points scaled to the lead's first day, so that a
+        -- running sum of them decays as one: see decayed_state below.
+        sum(
+            case
+                when
+                    points.decays and scoring_models.decay_method = 'half_life'
+                    then points.awarded_points * power(
+                        2.0,
+                        {{ dbt.datediff(
+                            'leads.created_date', 'points.activity_date', 'day'
+                        ) }} / cast(scoring_models.decay_days as double)
+                    )
+                else 0
+            end
+        ) as scaled_decaying_points
+    from points
+    inner join leads
+        on points.lead_id = leads.lead_id
+    inner join scoring_models
+        on points.model_id = scoring_models.model_id
+    group by
+        points.lead_id,
+        points.model_id,
+        points.category,
+        greatest(points.activity_date, leads.created_date)
+
+),
+
+activity_days as (
+
+    select
+        activities.lead_id,
+        greatest(activities.activity_date, leads.created_date) as change_date,
+        max(activities.activity_date) as last_activity_date
+    from activities
+    inner join leads
+        on activities.lead_id = leads.lead_id
+    group by
+        activities.lead_id,
+        greatest(activities.activity_date, leads.created_date)
+
+),
+
+change_days as (
+
+    select
+        leads.lead_id,
+        scoring_models.model_id,
+        leads.created_date as change_date
+    from leads
+    cross join scoring_models
+    union
+    select
+        lead_id,
+        model_id,
+        change_date
+    from daily_points
+    union
+    select
+        activity_days.lead_id,
+        scoring_models.model_id,
+        activity_days.change_date
+    from activity_days
+    cross join scoring_models
+    where scoring_models.decay_method = 'inactivity'
+
+),
+
+components as (
+
+    select distinct
+        lead_id,
+        model_id,
+        component
+    from daily_points
+    union all
+    select
+        leads.lead_id,
+        scoring_models.model_id,
+        '_fit' as component
+    from leads
+    cross join scoring_models
+
+),
+
+-- Every component of a lead on every change day of the lead, so running
+-- sums give each component's state on each change day.
+grid as (
+
+    select
+        change_days.lead_id,
+        change_days.model_id,
+        components.component,
+        change_days.change_date,
+        change_days.change_date = leads.created_date as is_first_day
+    from change_days
+    inner join components
+        on
+            change_days.lead_id = components.lead_id
+            and change_days.model_id = components.model_id
+    inner join leads
+        on change_days.lead_id = leads.lead_id
+
+),
+
+running as (
+
+    select
+        grid.lead_id,
+        grid.model_id,
+        grid.component,
+        grid.change_date,
+        sum(
+            coalesce(daily_points.fixed_points, 0) + coalesce(fit.fit_points, 0)
+        ) over (
+            partition by grid.lead_id, grid.model_id, grid.component
+            order by grid.change_date
+            rows between unbounded preceding and current row
+        ) as fixed_points,
+        sum(coalesce(daily_points.decaying_points, 0)) over (
+            partition by grid.lead_id, grid.model_id, grid.component
+            order by grid.change_date
+            rows between unbounded preceding and current row
+        ) as undecayed_points,
+        sum(coalesce(daily_points.scaled_decaying_points, 0)) over (
+            partition by grid.lead_id, grid.model_id, grid.component
+            order by grid.change_date
+            rows between unbounded preceding and current row
+        ) as scaled_decaying_points,
+        max(activity_days.last_activity_date) over (
+            partition by grid.lead_id, grid.model_id, grid.component
+            order by grid.change_date
+            rows between unbounded preceding and current row
+        ) as last_activity_date,
+        lead(grid.change_date) over (
+            partition by grid.lead_id, grid.model_id, grid.component
+            order by grid.change_date
+        ) as valid_to
+    from grid
+    left join daily_points
+        on
+            grid.lead_id = daily_points.lead_id
+            and grid.model_id = daily_points.model_id
+            and grid.component = daily_points.component
+            and grid.change_date = daily_points.change_date
+    left join fit
+        on
+            grid.lead_id = fit.lead_id
+            and grid.model_id = fit.model_id
+            and grid.component = '_fit'
+            and grid.is_first_day
+    left join activity_days
+        on
+            grid.lead_id = activity_days.lead_id
+            and grid.change_date = activity_days.change_date
+
+),
+
+final as (
+
+    select
+        running.lead_id,
+        running.model_id,
+        running.component,
+        score_categories.max_points as cap_points,
+        running.fixed_points,
+        -- Decaying points as they stand at the start of the state.
+        case
+            when scoring_models.decay_method = 'half_life'
+                then running.scaled_decaying_points * power(
+                    0.5,
+                    {{ dbt.datediff(
+                        'leads.created_date', 'running.change_date', 'day'
+                    ) }} / cast(scoring_models.decay_days as double)
+                )
+            else running.undecayed_points
+        end as decaying_points,
+        running.change_date as valid_from,
+        running.valid_to,
+        running.last_activity_date
+    from running
+    inner join leads
+        on running.lead_id = leads.lead_id
+    inner join scoring_models
+        on running.model_id = scoring_models.model_id
+    left join score_categories
+        on
+            running.model_id = score_categories.model_id
+            and running.component = score_categories.category
+
+)
+
+select * from final
