@@ -34,7 +34,7 @@ identified_visitors as (
 
     select
         lead_id,
-        count(*) as identified_visitors,
+        count(*) as identified_visitor_count,
         min(identified_at) as first_identified_at
     from visitor_identities
     group by lead_id
@@ -53,8 +53,8 @@ final as (
         leads.country,
         leads.city,
         leads.company_size,
-        coalesce(identified_visitors.identified_visitors, 0)
-            as identified_visitors,
+        coalesce(identified_visitors.identified_visitor_count, 0)
+            as identified_visitor_count,
         cast(leads.created_at as date) as created_date,
         leads.created_at,
         leads.updated_at,

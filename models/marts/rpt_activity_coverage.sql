@@ -10,6 +10,7 @@ activities as (
         lead_id,
         activity_type
     from {{ ref('int_activities_unioned') }}
+    where activity_date <= {{ as_of_date() }}
 
 ),
 
@@ -20,6 +21,7 @@ matched as (
         activity_id,
         activity_type
     from {{ ref('int_activities_matched_to_rules') }}
+    where activity_date <= {{ as_of_date() }}
 
 ),
 

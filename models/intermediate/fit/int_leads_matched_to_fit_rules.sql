@@ -65,12 +65,16 @@ rules_parsed as (
             regexp_replace_all('rule_value', "' *[|] *'", "'|'"),
             "'|'",
         ]) }} as in_list,
+        -- Not dbt.split_part: on Spark it splits on a regular expression,
+        -- where '..' would also split '0.5' apart.
         {{ try_cast(
-            'trim(' ~ dbt.split_part('rule_value', "'..'", 1) ~ ')',
+            'trim(substring(rule_value, 1, '
+            ~ dbt.position("'..'", 'rule_value') ~ ' - 1))',
             'double',
         ) }} as between_low,
         {{ try_cast(
-            'trim(' ~ dbt.split_part('rule_value', "'..'", 2) ~ ')',
+            'trim(substring(rule_value, '
+            ~ dbt.position("'..'", 'rule_value') ~ ' + 2))',
             'double',
         ) }} as between_high
     from fit_rules

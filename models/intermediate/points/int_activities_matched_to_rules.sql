@@ -32,7 +32,7 @@ activity_rules as (
     select
         activity_rules.rule_id,
         activity_rules.model_id,
-        activity_rules.activity_type,
+        lower(trim(activity_rules.activity_type)) as activity_type,
         lower(activity_rules.match_key) as match_key,
         lower(activity_rules.match_value) as match_value,
         activity_rules.category,
@@ -88,7 +88,7 @@ ranked_in_day as (
         *,
         row_number() over (
             partition by rule_id, lead_id, activity_date
-            order by occurred_at, activity_id
+            order by occurred_at asc nulls last, activity_id asc
         ) as rank_in_day
     from matched
 
@@ -111,7 +111,7 @@ points_before as (
             case when is_within_daily_cap then abs(rule_points) else 0 end
         ) over (
             partition by rule_id, lead_id
-            order by occurred_at, activity_id
+            order by occurred_at asc nulls last, activity_id asc
             rows between unbounded preceding and 1 preceding
         ), 0) as rule_points_before
     from within_daily_cap

@@ -26,7 +26,7 @@ ranked as (
         *,
         row_number() over (
             partition by visitor_id
-            order by identified_at asc, lead_id asc
+            order by identified_at asc nulls last, lead_id asc
         ) as identity_rank
     from renamed
 
