@@ -45,10 +45,17 @@ def main(argv: list[str] | None = None) -> int:
             "select max(scored_as_of) from marts.fct_lead_scores"
         ).fetchone()[0]
         rows = summary_rows(con)
+        marts = [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables"
+                " where table_schema = 'marts' order by table_name"
+            ).fetchall()
+        ]
     finally:
         con.close()
     print(f"Scores as of {as_of} are in {args.warehouse}, schema marts")
-    print("(fct_lead_scores, fct_points_ledger, dim_leads, rpt_activity_coverage).")
+    print(f"({', '.join(marts)}).")
     print()
     header = ("model", "status", "group", "leads", "sales-ready", "avg score")
     print("{:<16}{:<8}{:<10}{:>8}{:>13}{:>11}".format(*header))
