@@ -196,14 +196,7 @@ final as (
     left join score_groups
         on
             clamped.model_id = score_groups.model_id
-            and (
-                score_groups.min_score is null
-                or clamped.lead_score >= score_groups.min_score
-            )
-            and (
-                score_groups.max_score is null
-                or clamped.lead_score < score_groups.max_score
-            )
+            and {{ in_band('clamped.lead_score', 'score_groups') }}
 
 )
 

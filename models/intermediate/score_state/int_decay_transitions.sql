@@ -76,25 +76,11 @@ changes as (
     inner join score_groups as current_groups
         on
             on_day.model_id = current_groups.model_id
-            and (
-                current_groups.min_score is null
-                or on_day.lead_score >= current_groups.min_score
-            )
-            and (
-                current_groups.max_score is null
-                or on_day.lead_score < current_groups.max_score
-            )
+            and {{ in_band('on_day.lead_score', 'current_groups') }}
     inner join score_groups as previous_groups
         on
             day_before.model_id = previous_groups.model_id
-            and (
-                previous_groups.min_score is null
-                or day_before.lead_score >= previous_groups.min_score
-            )
-            and (
-                previous_groups.max_score is null
-                or day_before.lead_score < previous_groups.max_score
-            )
+            and {{ in_band('day_before.lead_score', 'previous_groups') }}
 
 )
 

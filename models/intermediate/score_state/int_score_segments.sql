@@ -123,25 +123,11 @@ final as (
     left join score_groups as start_groups
         on
             scored.model_id = start_groups.model_id
-            and (
-                start_groups.min_score is null
-                or scored.start_score >= start_groups.min_score
-            )
-            and (
-                start_groups.max_score is null
-                or scored.start_score < start_groups.max_score
-            )
+            and {{ in_band('scored.start_score', 'start_groups') }}
     left join score_groups as end_groups
         on
             scored.model_id = end_groups.model_id
-            and (
-                end_groups.min_score is null
-                or scored.end_score >= end_groups.min_score
-            )
-            and (
-                end_groups.max_score is null
-                or scored.end_score < end_groups.max_score
-            )
+            and {{ in_band('scored.end_score', 'end_groups') }}
 
 )
 
