@@ -22,16 +22,7 @@
         {{ clamp_score(
             'sum(' ~ component_points_on('probe.probe_date') ~ ')'
         ) }} as probe_score,
-        sum(
-            case
-                when
-                    state.cap_points is null
-                    or {{ component_value_on('probe.probe_date') }}
-                    < state.cap_points
-                    then state.decaying_points
-                else 0
-            end
-        ) as probe_slope
+        sum({{ decay_slope_on('probe.probe_date') }}) as probe_slope
     from (
         select
             *,

@@ -69,30 +69,8 @@ scored as (
         {{ clamp_score(
             'sum(' ~ component_points_on('state.end_date') ~ ')'
         ) }} as end_score,
-        -- Sum of the decaying points of components below their cap: while
-        -- it is positive decay lowers the score, while negative it raises
-        -- it. It only grows as a segment ages, so the score rises, then
-        -- falls, at most once (see int_decay_transitions).
-        sum(
-            case
-                when
-                    state.cap_points is null
-                    or {{ component_value_on('state.valid_from') }}
-                    < state.cap_points
-                    then state.decaying_points
-                else 0
-            end
-        ) as start_slope,
-        sum(
-            case
-                when
-                    state.cap_points is null
-                    or {{ component_value_on('state.end_date') }}
-                    < state.cap_points
-                    then state.decaying_points
-                else 0
-            end
-        ) as end_slope
+        sum({{ decay_slope_on('state.valid_from') }}) as start_slope,
+        sum({{ decay_slope_on('state.end_date') }}) as end_slope
     from bounded as state
     inner join scoring_models
         on state.model_id = scoring_models.model_id
