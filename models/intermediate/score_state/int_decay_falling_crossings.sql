@@ -1,6 +1,6 @@
 -- For each segment and band boundary above its last score: the first day
 -- on the falling part of the segment (from its turn day on, see
--- int_decay_turns) on which the score is below the boundary, by bisection.
+-- int_decay_turns) on which the score is below the boundary, by search.
 with
 
 turns as (
@@ -12,7 +12,8 @@ turns as (
         end_score,
         valid_from,
         end_date,
-        turn_date
+        turn_date,
+        falling_peak_score
     from {{ ref('int_decay_turns') }}
 
 ),
@@ -42,11 +43,12 @@ falling_candidates as (
         on turns.model_id = boundaries.model_id
     where
         boundaries.boundary_score > turns.end_score
+        and boundaries.boundary_score <= turns.falling_peak_score
         and turns.turn_date < turns.end_date
 
 ),
 
-{{ bisect_days('fall', 'falling_candidates', 'probe_score < boundary_score') }}
+{{ search_days('fall', 'falling_candidates', 'probe_score < boundary_score') }}
 
 select
     lead_id,

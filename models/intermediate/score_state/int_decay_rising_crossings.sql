@@ -1,6 +1,6 @@
 -- For each segment and band boundary above its first score: the first day
 -- on the rising part of the segment (before its turn day, see
--- int_decay_turns) on which the score reaches the boundary, by bisection.
+-- int_decay_turns) on which the score reaches the boundary, by search.
 with
 
 turns as (
@@ -12,7 +12,8 @@ turns as (
         end_score,
         valid_from,
         end_date,
-        turn_date
+        turn_date,
+        rising_peak_score
     from {{ ref('int_decay_turns') }}
 
 ),
@@ -43,11 +44,12 @@ rising_candidates as (
         on turns.model_id = boundaries.model_id
     where
         boundaries.boundary_score > turns.start_score
+        and boundaries.boundary_score <= turns.rising_peak_score
         and turns.turn_date > {{ dbt.dateadd('day', 1, 'turns.valid_from') }}
 
 ),
 
-{{ bisect_days('rise', 'rising_candidates', 'probe_score >= boundary_score') }}
+{{ search_days('rise', 'rising_candidates', 'probe_score >= boundary_score') }}
 
 select
     lead_id,
