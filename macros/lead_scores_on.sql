@@ -15,7 +15,8 @@
     inner join {{ ref('scoring_models') }} as scoring_models
         on state.model_id = scoring_models.model_id
     where
-        state.valid_from <= {{ on_date }}
+        scoring_models.status in ('active', 'draft')
+        and state.valid_from <= {{ on_date }}
         and (state.valid_to is null or {{ on_date }} < state.valid_to)
     group by
         state.lead_id,

@@ -1,6 +1,24 @@
 -- One row per lead, scored model and change of group up to as_of: the
--- first group (from none), moves caused by new activity, and moves caused
--- by decay alone on the first day the decayed score crosses the band.
+-- first group (from none), moves caused by new activity, moves caused by
+-- decay alone on the first day the decayed score crosses the band, and
+-- (cause model_change) moves that appeared when the model's seeds changed.
+--
+-- Incremental: a run recomputes the transitions of the leads it rescored
+-- (see int_score_segments), adds the decay transitions of the others since
+-- the last run's as_of, keeps every other row, and writes the whole table
+-- back (it is small).
+{{ config(
+    materialized='incremental',
+    unique_key='model_id',
+    partition_by=['model_id'] if target.type == 'spark' else none,
+) }}
+-- depends_on: {{ ref('int_seed_fingerprints') }}
+{%- set window = scoring_window() %}
+{%- set changed_models = "'" ~ window.changed_models | join("', '") ~ "'" %}
+{%- set columns = [
+    'lead_id', 'model_id', 'from_group', 'to_group', 'direction', 'cause',
+    'lead_score', 'transition_date',
+] %}
 with
 
 segments as (
@@ -11,21 +29,42 @@ segments as (
         start_group,
         end_group,
         start_score,
-        valid_from
+        valid_from,
+        is_rescored
     from {{ ref('int_score_segments') }}
+
+),
+
+leads_scored as (
+
+    select distinct
+        lead_id,
+        model_id,
+        is_rescored
+    from segments
 
 ),
 
 decay_transitions as (
 
     select
-        lead_id,
-        model_id,
-        from_group,
-        to_group,
-        lead_score,
-        transition_date
-    from {{ ref('int_decay_transitions') }}
+        decay_transitions.lead_id,
+        decay_transitions.model_id,
+        decay_transitions.from_group,
+        decay_transitions.to_group,
+        decay_transitions.lead_score,
+        decay_transitions.transition_date
+    from {{ ref('int_decay_transitions') }} as decay_transitions
+    inner join leads_scored
+        on
+            decay_transitions.lead_id = leads_scored.lead_id
+            and decay_transitions.model_id = leads_scored.model_id
+    {%- if window.rescore_from is not none %}
+    where
+        leads_scored.is_rescored
+        or decay_transitions.transition_date
+        > cast('{{ window.previous_as_of }}' as date)
+    {%- endif %}
 
 ),
 
@@ -51,7 +90,8 @@ segment_starts as (
         ) as from_group,
         start_group as to_group,
         start_score as lead_score,
-        valid_from as transition_date
+        valid_from as transition_date,
+        is_rescored
     from segments
 
 ),
@@ -67,7 +107,7 @@ transitions as (
         lead_score,
         transition_date
     from segment_starts
-    where from_group is null or from_group <> to_group
+    where is_rescored and (from_group is null or from_group <> to_group)
     union all
     select
         lead_id,
@@ -81,7 +121,7 @@ transitions as (
 
 ),
 
-final as (
+computed as (
 
     select
         transitions.lead_id,
@@ -105,6 +145,57 @@ final as (
         on
             transitions.model_id = from_groups.model_id
             and transitions.from_group = from_groups.group_name
+
+),
+
+-- The table as the last run left it (nothing on a full refresh).
+previous as (
+
+    select
+        {{ columns | join(',\n        ') }}
+    from {{ 'computed' if window.rescore_from is none else this }}
+    where {{ (window.rescore_from is not none) | lower }}
+
+),
+
+-- A recomputed transition keeps the cause model_change it was given; one
+-- that did not exist before a model's seeds changed gets it.
+final as (
+
+    select
+        computed.lead_id,
+        computed.model_id,
+        computed.from_group,
+        computed.to_group,
+        computed.direction,
+        case
+            when previous.cause = 'model_change' then previous.cause
+            when
+                previous.lead_id is null
+                and computed.model_id in ({{ changed_models }})
+                then 'model_change'
+            else computed.cause
+        end as cause,
+        computed.lead_score,
+        computed.transition_date
+    from computed
+    left join previous
+        on
+            computed.lead_id = previous.lead_id
+            and computed.model_id = previous.model_id
+            and computed.transition_date = previous.transition_date
+            and coalesce(computed.from_group, '')
+            = coalesce(previous.from_group, '')
+            and computed.to_group = previous.to_group
+    union all
+    select
+        previous.{{ columns | join(',\n        previous.') }}
+    from previous
+    inner join leads_scored
+        on
+            previous.lead_id = leads_scored.lead_id
+            and previous.model_id = leads_scored.model_id
+    where not leads_scored.is_rescored
 
 )
 

@@ -1,5 +1,7 @@
 -- The score state, evaluated on as_of, gives every lead the score of
--- fct_lead_scores (two independent computations of the same number).
+-- fct_lead_scores (two independent computations of the same number), but
+-- for the leads with late activities the state does not hold yet (see
+-- int_late_activities).
 with
 
 from_state as (
@@ -29,5 +31,14 @@ left join from_state
         current_scores.lead_id = from_state.lead_id
         and current_scores.model_id = from_state.model_id
 where
-    from_state.lead_id is null
-    or abs(current_scores.lead_score - from_state.lead_score) > 1e-9
+    (
+        from_state.lead_id is null
+        or abs(current_scores.lead_score - from_state.lead_score) > 1e-9
+    )
+    and not exists (
+        select 1
+        from {{ ref('int_late_activities') }} as late
+        where
+            late.lead_id = current_scores.lead_id
+            and late.model_id = current_scores.model_id
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -87,6 +87,17 @@ CONTRACT: dict[tuple[str, str], dict[str, str]] = {
 Rows = Sequence[Mapping[str, object]]
 
 
+def failures(result: dbtRunnerResult) -> str:
+    """The nodes of a dbt invocation that did not pass, with their message."""
+    if result.exception is not None:
+        return str(result.exception)
+    return "; ".join(
+        f"{r.node.name}: {r.status} {r.message}"
+        for r in result.result.results
+        if str(r.status) not in ("success", "pass", "warn")
+    )
+
+
 def load_sources(warehouse: Path, tables: Mapping[str, Rows]) -> None:
     """Create every table of the contract (empty unless given rows); columns a
     row leaves out are null; _loaded_at defaults to 2026-01-01."""
@@ -124,9 +135,9 @@ class Project:
         self.root = root
         self.warehouse = root / "warehouse.duckdb"
 
-    def dbt(self, *args: str) -> dbtRunnerResult:
+    def dbt(self, *args: str, callbacks: Sequence[Callable] = ()) -> dbtRunnerResult:
         os.environ["LEAD_SCORING_DUCKDB"] = str(self.warehouse)
-        return dbtRunner().invoke(
+        return dbtRunner(callbacks=list(callbacks)).invoke(
             [
                 *args,
                 "--project-dir",
@@ -137,10 +148,46 @@ class Project:
             ]
         )
 
-    def build(self, *args: str) -> dbtRunnerResult:
-        result = self.dbt("build", *args)
-        assert result.success, f"dbt build failed: {result.exception or result.result}"
+    def build(self, *args: str, callbacks: Sequence[Callable] = ()) -> dbtRunnerResult:
+        result = self.dbt("build", *args, callbacks=callbacks)
+        assert result.success, f"dbt build failed: {failures(result)}"
         return result
+
+    def run(self, *args: str) -> dbtRunnerResult:
+        result = self.dbt("run", *args)
+        assert result.success, f"dbt run failed: {failures(result)}"
+        return result
+
+    def marts(self) -> dict[str, list[tuple]]:
+        """Every row of every mart but the run log, in a stable order."""
+        tables = [
+            name
+            for (name,) in self.query(
+                "select table_name from information_schema.tables"
+                " where table_schema = 'marts' and table_name <> 'rpt_scoring_runs'"
+                " order by table_name"
+            )
+        ]
+        return {
+            table: self.query(f"select * from marts.{table} order by all")
+            for table in tables
+        }
+
+    def append(self, table: str, rows: Rows) -> None:
+        """Insert rows into a source table (by name, for example
+        'email_events'); columns a row leaves out are null."""
+        con = duckdb.connect(str(self.warehouse))
+        try:
+            for row in rows:
+                names = list(row)
+                schema = next(s for (s, t) in CONTRACT if t == table)
+                con.execute(
+                    f"insert into {schema}.{table} ({', '.join(names)})"
+                    f" values ({', '.join('?' for _ in names)})",
+                    [row[name] for name in names],
+                )
+        finally:
+            con.close()
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         con = duckdb.connect(str(self.warehouse))
@@ -165,3 +212,20 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Project
     monkeypatch.setenv("LEAD_SCORING_DUCKDB", str(root / "warehouse.duckdb"))
     monkeypatch.chdir(root)
     yield Project(root)
+
+
+def assert_same_marts(
+    actual: Mapping[str, list[tuple]], expected: Mapping[str, list[tuple]]
+) -> None:
+    """Same tables, same rows in the same order; numbers equal within 1e-9."""
+    assert sorted(actual) == sorted(expected)
+    for table, rows in expected.items():
+        assert len(actual[table]) == len(rows), table
+        for got, want in zip(actual[table], rows, strict=True):
+            same = all(
+                abs(a - b) <= 1e-9
+                if isinstance(a, float) and isinstance(b, float)
+                else a == b
+                for a, b in zip(got, want, strict=True)
+            )
+            assert same, f"{table}: {got} != {want}"

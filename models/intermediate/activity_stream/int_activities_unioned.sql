@@ -1,6 +1,8 @@
 -- The activity stream: every raw marketing event as one activity row, in
 -- the shape rules match on (design §3). Anonymous web events stay here
 -- with a null lead_id so nothing is dropped silently; they are not scored.
+-- loaded_at is when the activity reached the warehouse (through a cookie
+-- identification or a form submission, the later of the two _loaded_at).
 with
 
 web_events as (
@@ -12,7 +14,8 @@ web_events as (
         page_url,
         asset_id,
         duration_seconds,
-        occurred_at
+        occurred_at,
+        loaded_at
     from {{ ref('int_web_events_stitched') }}
 
 ),
@@ -25,7 +28,8 @@ email_events as (
         campaign_id,
         event_type,
         link_url,
-        occurred_at
+        occurred_at,
+        _loaded_at as loaded_at
     from {{ ref('stg_marketing__email_events') }}
 
 ),
@@ -38,7 +42,8 @@ form_submissions as (
         visitor_id,
         form_id,
         page_url,
-        submitted_at
+        submitted_at,
+        _loaded_at as loaded_at
     from {{ ref('stg_marketing__form_submissions') }}
 
 ),
@@ -48,7 +53,8 @@ form_answers as (
     select
         submission_id,
         question_id,
-        answer
+        answer,
+        _loaded_at as loaded_at
     from {{ ref('stg_marketing__form_answers') }}
 
 ),
@@ -60,7 +66,8 @@ social_events as (
         lead_id,
         network,
         event_type,
-        occurred_at
+        occurred_at,
+        _loaded_at as loaded_at
     from {{ ref('stg_marketing__social_events') }}
 
 ),
@@ -69,7 +76,8 @@ visitor_identities as (
 
     select
         visitor_id,
-        lead_id
+        lead_id,
+        _loaded_at as loaded_at
     from {{ ref('stg_marketing__visitor_identities') }}
 
 ),
@@ -85,7 +93,14 @@ submissions_stitched as (
         ) as lead_id,
         form_submissions.form_id,
         form_submissions.page_url,
-        form_submissions.submitted_at
+        form_submissions.submitted_at,
+        case
+            when form_submissions.lead_id is null
+                then greatest(
+                    form_submissions.loaded_at, visitor_identities.loaded_at
+                )
+            else form_submissions.loaded_at
+        end as loaded_at
     from form_submissions
     left join visitor_identities
         on form_submissions.visitor_id = visitor_identities.visitor_id
@@ -101,7 +116,8 @@ web_activities as (
         page_url as activity_key,
         asset_id as activity_value,
         duration_seconds,
-        occurred_at
+        occurred_at,
+        loaded_at
     from web_events
 
 ),
@@ -121,7 +137,8 @@ time_on_site_activities as (
         cast(null as {{ dbt.type_string() }}) as activity_value,
         cast(sum(coalesce(duration_seconds, 0)) as {{ dbt.type_int() }})
             as duration_seconds,
-        min(occurred_at) as occurred_at
+        min(occurred_at) as occurred_at,
+        max(loaded_at) as loaded_at
     from web_events
     where lead_id is not null
     group by lead_id, cast(occurred_at as date)
@@ -137,7 +154,8 @@ email_activities as (
         campaign_id as activity_key,
         link_url as activity_value,
         cast(null as {{ dbt.type_int() }}) as duration_seconds,
-        occurred_at
+        occurred_at,
+        loaded_at
     from email_events
 
 ),
@@ -151,7 +169,8 @@ form_submit_activities as (
         form_id as activity_key,
         page_url as activity_value,
         cast(null as {{ dbt.type_int() }}) as duration_seconds,
-        submitted_at as occurred_at
+        submitted_at as occurred_at,
+        loaded_at
     from submissions_stitched
 
 ),
@@ -170,7 +189,9 @@ form_answer_activities as (
         form_answers.question_id as activity_key,
         form_answers.answer as activity_value,
         cast(null as {{ dbt.type_int() }}) as duration_seconds,
-        submissions_stitched.submitted_at as occurred_at
+        submissions_stitched.submitted_at as occurred_at,
+        greatest(form_answers.loaded_at, submissions_stitched.loaded_at)
+            as loaded_at
     from form_answers
     inner join submissions_stitched
         on form_answers.submission_id = submissions_stitched.submission_id
@@ -186,7 +207,8 @@ social_activities as (
         network as activity_key,
         cast(null as {{ dbt.type_string() }}) as activity_value,
         cast(null as {{ dbt.type_int() }}) as duration_seconds,
-        occurred_at
+        occurred_at,
+        loaded_at
     from social_events
 
 ),
@@ -217,7 +239,8 @@ final as (
         activity_value,
         duration_seconds,
         cast(occurred_at as date) as activity_date,
-        occurred_at
+        occurred_at,
+        loaded_at
     from unioned
 
 )

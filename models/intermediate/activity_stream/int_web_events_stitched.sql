@@ -1,5 +1,7 @@
 -- Web events with the lead they belong to: their own lead_id, else the lead
 -- their cookie was identified as (also for visits before identification).
+-- loaded_at is when the event reached the warehouse as the lead's: the
+-- later of the event's and the identification's _loaded_at.
 with
 
 web_events as (
@@ -12,7 +14,8 @@ web_events as (
         page_url,
         asset_id,
         duration_seconds,
-        occurred_at
+        occurred_at,
+        _loaded_at
     from {{ ref('stg_marketing__web_events') }}
 
 ),
@@ -21,7 +24,8 @@ visitor_identities as (
 
     select
         visitor_id,
-        lead_id
+        lead_id,
+        _loaded_at
     from {{ ref('stg_marketing__visitor_identities') }}
 
 ),
@@ -38,7 +42,14 @@ stitched as (
         web_events.duration_seconds,
         web_events.lead_id is null
         and visitor_identities.lead_id is not null as is_stitched,
-        web_events.occurred_at
+        web_events.occurred_at,
+        case
+            when web_events.lead_id is null
+                then greatest(
+                    web_events._loaded_at, visitor_identities._loaded_at
+                )
+            else web_events._loaded_at
+        end as loaded_at
     from web_events
     left join visitor_identities
         on web_events.visitor_id = visitor_identities.visitor_id

@@ -5,6 +5,22 @@
 -- categories plus `_fit`, so a score on any day D of the state's validity is
 -- clamp(sum over components of min(cap, fixed + decaying * decay(D))) (see
 -- the macro lead_scores_on).
+--
+-- Incremental: a run rescores, from its first day, every lead with an
+-- activity, an identification or its creation on or after the last run's
+-- as_of minus the lookback, every lead whose fit changed, and every lead
+-- of a model whose seeds changed (see the scoring_window macro). The other
+-- leads keep their rows. DuckDB replaces a rescored lead's rows by key;
+-- Spark overwrites the lead_bucket partitions the rescored leads fall in.
+{{ config(
+    materialized='incremental',
+    unique_key=['lead_id', 'model_id'],
+    partition_by=['lead_bucket'] if target.type == 'spark' else none,
+) }}
+-- depends_on: {{ ref('int_seed_fingerprints') }}
+-- depends_on: {{ ref('stg_marketing__visitor_identities') }}
+{%- set window = scoring_window() %}
+{%- set rescore_from = window.rescore_from %}
 with
 
 points as (
@@ -31,6 +47,13 @@ activities as (
 
 ),
 
+loaded_activities as (
+
+    select loaded_at
+    from {{ ref('int_activities_unioned') }}
+
+),
+
 leads as (
 
     select
@@ -51,6 +74,29 @@ scoring_models as (
     where status in ('active', 'draft')
 
 ),
+{%- if rescore_from is not none %}
+
+visitor_identities as (
+
+    select
+        lead_id,
+        cast(identified_at as date) as identified_date
+    from {{ ref('stg_marketing__visitor_identities') }}
+
+),
+
+previous_fit as (
+
+    select
+        lead_id,
+        model_id,
+        max(fixed_points) as fit_points
+    from {{ this }}
+    where component = '_fit'
+    group by lead_id, model_id
+
+),
+{%- endif %}
 
 score_categories as (
 
@@ -82,6 +128,57 @@ fit as (
     group by lead_id, model_id
 
 ),
+{%- if rescore_from is not none %}
+
+recently_active_leads as (
+
+    select lead_id
+    from activities
+    where activity_date >= cast('{{ rescore_from }}' as date)
+    union
+    select lead_id
+    from visitor_identities
+    where identified_date >= cast('{{ rescore_from }}' as date)
+    union
+    select lead_id
+    from leads
+    where created_date >= cast('{{ rescore_from }}' as date)
+
+),
+
+-- The leads and models this run rescores from their first day.
+rescored as (
+
+    select
+        recently_active_leads.lead_id,
+        scoring_models.model_id
+    from recently_active_leads
+    cross join scoring_models
+    union
+    select
+        leads.lead_id,
+        scoring_models.model_id
+    from leads
+    cross join scoring_models
+    left join fit
+        on
+            leads.lead_id = fit.lead_id
+            and scoring_models.model_id = fit.model_id
+    left join previous_fit
+        on
+            leads.lead_id = previous_fit.lead_id
+            and scoring_models.model_id = previous_fit.model_id
+    where
+        previous_fit.lead_id is null
+        or coalesce(fit.fit_points, 0) <> previous_fit.fit_points
+        {%- if window.rescored_models %}
+        or scoring_models.model_id in (
+            '{{ window.rescored_models | join("', '") }}'
+        )
+        {%- endif %}
+
+),
+{%- endif %}
 
 -- Points of a day before the lead existed count from its first day on.
 daily_points as (
@@ -117,6 +214,12 @@ daily_points as (
         on points.lead_id = leads.lead_id
     inner join scoring_models
         on points.model_id = scoring_models.model_id
+    {%- if rescore_from is not none %}
+    inner join rescored
+        on
+            points.lead_id = rescored.lead_id
+            and points.model_id = rescored.model_id
+    {%- endif %}
     group by
         points.lead_id,
         points.model_id,
@@ -134,6 +237,9 @@ activity_days as (
     from activities
     inner join leads
         on activities.lead_id = leads.lead_id
+    {%- if rescore_from is not none %}
+    where activities.lead_id in (select rescored.lead_id from rescored)
+    {%- endif %}
     group by
         activities.lead_id,
         greatest(activities.activity_date, leads.created_date)
@@ -199,6 +305,12 @@ grid as (
             and change_days.model_id = components.model_id
     inner join leads
         on change_days.lead_id = leads.lead_id
+    {%- if rescore_from is not none %}
+    inner join rescored
+        on
+            change_days.lead_id = rescored.lead_id
+            and change_days.model_id = rescored.model_id
+    {%- endif %}
 
 ),
 
@@ -276,7 +388,13 @@ final as (
         end as decaying_points,
         running.change_date as valid_from,
         running.valid_to,
-        running.last_activity_date
+        running.last_activity_date,
+        {{ run_started_timestamp() }} as scored_at,
+        -- Activities loaded after this are not in the lead's state (see
+        -- int_late_activities).
+        (select max(loaded.loaded_at) from loaded_activities as loaded)
+            as loaded_through,
+        substr({{ dbt.hash('running.lead_id') }}, 1, 1) as lead_bucket
     from running
     inner join leads
         on running.lead_id = leads.lead_id
@@ -290,3 +408,17 @@ final as (
 )
 
 select * from final
+{%- if rescore_from is not none and target.type == 'spark' %}
+-- Spark overwrites whole partitions: keep the rows of the leads that were
+-- not rescored but share a partition with one that was.
+union all
+select previous.*
+from {{ this }} as previous
+left join rescored
+    on
+        previous.lead_id = rescored.lead_id
+        and previous.model_id = rescored.model_id
+where
+    rescored.lead_id is null
+    and previous.lead_bucket in (select final.lead_bucket from final)
+{%- endif %}

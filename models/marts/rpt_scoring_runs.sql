@@ -1,0 +1,102 @@
+-- The run log: one row per run and scored model, appended once the score
+-- state and the transitions of the run are written. The next run reads
+-- the latest rows of an earlier dbt invocation to decide what to rescore
+-- (see the scoring_window macro); a run that failed half-way leaves no
+-- rows, so the next one looks back further. A full refresh starts it anew.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+) }}
+-- depends_on: {{ ref('fct_group_transitions') }}
+{%- set window = scoring_window() %}
+{%- set rescored_models = "'" ~ window.rescored_models | join("', '") ~ "'" %}
+{%- set changed_models = "'" ~ window.changed_models | join("', '") ~ "'" %}
+{%- if execute and load_relation(ref('int_late_activities')) is not none %}
+    {%- set late = run_query(
+        'select model_id, count(*), count(distinct lead_id), min(activity_date)'
+        ~ ' from ' ~ ref('int_late_activities') ~ ' group by model_id'
+        ~ ' order by model_id'
+    ) %}
+    {%- for row in late %}
+        {%- do exceptions.warn(
+            "Model " ~ row[0] ~ ": " ~ row[1] ~ " activities of " ~ row[2]
+            ~ " leads (the earliest dated " ~ row[3] ~ ") arrived after their"
+            ~ " lead was last scored and are older than the lookback, so the"
+            ~ " score history does not hold them. Run dbt build --full-refresh"
+            ~ " to rescore everything."
+        ) %}
+    {%- endfor %}
+{%- endif %}
+with
+
+fingerprints as (
+
+    select
+        model_id,
+        seed_fingerprint
+    from {{ ref('int_seed_fingerprints') }}
+
+),
+
+state as (
+
+    select
+        lead_id,
+        model_id
+    from {{ ref('int_score_state') }}
+    where scored_at = {{ run_started_timestamp() }}
+
+),
+
+activities as (
+
+    select loaded_at
+    from {{ ref('int_activities_unioned') }}
+
+),
+
+late_activities as (
+
+    select
+        model_id,
+        count(*) as late_activities
+    from {{ ref('int_late_activities') }}
+    group by model_id
+
+),
+
+rescored_leads as (
+
+    select
+        model_id,
+        count(distinct lead_id) as rescored_leads
+    from state
+    group by model_id
+
+),
+
+final as (
+
+    select
+        '{{ invocation_id }}' as invocation_id,
+        {{ run_started_timestamp() }} as run_started_at,
+        {{ as_of_date() }} as as_of,
+        fingerprints.model_id,
+        fingerprints.seed_fingerprint,
+        {{ "cast('" ~ window.rescore_from ~ "' as date)"
+            if window.rescore_from is not none else 'cast(null as date)' }}
+            as rescore_from,
+        fingerprints.model_id in ({{ rescored_models }}) as is_model_rescored,
+        fingerprints.model_id in ({{ changed_models }}) as is_model_changed,
+        coalesce(rescored_leads.rescored_leads, 0) as rescored_leads,
+        coalesce(late_activities.late_activities, 0) as late_activities,
+        (select max(activities.loaded_at) from activities) as loaded_through
+    from fingerprints
+    left join rescored_leads
+        on fingerprints.model_id = rescored_leads.model_id
+    left join late_activities
+        on fingerprints.model_id = late_activities.model_id
+
+)
+
+select * from final

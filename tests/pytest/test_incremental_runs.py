@@ -1,0 +1,172 @@
+"""Runs that carry the score state forward, on the hand-made data of
+test_hand_scored (model `hand`: half life 10 days, bands cold < 20 <= warm
+< 50 <= hot; model `quiet`: a demo request is worth 60, halved every full
+7 days without activity). The first run scores up to 2026-03-10, so the
+next one, with lookback_days 3, rescores leads active since 2026-03-07.
+
+Lead B (fit -10) was last active on 2026-02-28. At the end of 2026-03-11,
+without anything new, under `hand`: opens 2 * 0.5 ^ 3.1 + 2 * 0.5 ^ 1.1,
+download 15, unsubscribe -20: -13.83, clamped to 0; under `quiet`: 0."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Project
+from test_hand_scored import load_hand_data, transitions, write_hand_model
+
+LATE = "2026-03-11 12:00:00"
+
+
+@pytest.fixture
+def carried(project: Project) -> Project:
+    write_hand_model(project)
+    load_hand_data(project)
+    project.build("--vars", "{as_of: '2026-03-10'}")
+    return project
+
+
+def demo_request_from_b(submitted_at: str) -> list[dict]:
+    return [
+        {
+            "submission_id": "late",
+            "lead_id": "B",
+            "form_id": "demo-request",
+            "submitted_at": submitted_at,
+            "_loaded_at": LATE,
+        }
+    ]
+
+
+def score(project: Project, lead_id: str, model_id: str) -> float:
+    return project.query(
+        "select lead_score from marts.fct_lead_scores where lead_id = ? and model_id = ?",
+        [lead_id, model_id],
+    )[0][0]
+
+
+def late_activities(project: Project) -> list[tuple]:
+    return project.query(
+        "select model_id, late_activities from marts.rpt_scoring_runs"
+        " where run_started_at = (select max(run_started_at) from marts.rpt_scoring_runs)"
+        " order by model_id"
+    )
+
+
+def test_a_late_event_inside_the_lookback_is_scored(carried: Project) -> None:
+    """B's demo request of 2026-03-08 arrives on 03-11, after the run of
+    03-10 but inside its lookback. `hand` at 03-11: -10 + 1.1663 + 15 - 20 +
+    30 * 0.5 ^ 0.3 = 10.53 (cold); `quiet`: 60, hot from 03-08."""
+    carried.append("form_submissions", demo_request_from_b("2026-03-08 10:00:00"))
+    carried.build("--vars", "{as_of: '2026-03-11'}")
+
+    opens = 2 * 0.5**3.1 + 2 * 0.5**1.1
+    assert score(carried, "B", "hand") == pytest.approx(
+        -10 + opens + 15 - 20 + 30 * 0.5**0.3, rel=1e-12
+    )
+    assert score(carried, "B", "quiet") == 60
+    assert transitions(carried, "B", "quiet") == [
+        ("2026-02-01", None, "cold", "first", "activity"),
+        ("2026-03-08", "cold", "hot", "up", "activity"),
+    ]
+    assert late_activities(carried) == [("hand", 0), ("quiet", 0)]
+
+
+def test_a_late_event_before_the_lookback_is_reported_until_a_full_refresh(
+    carried: Project,
+) -> None:
+    """B's demo request of 2026-03-05 arrives on 03-11: before the lookback,
+    and B has nothing else new, so B is not rescored. The current scores,
+    rebuilt on every run, count it: `hand` -10 + 1.1663 + 15 - 20 + 30 *
+    0.5 ^ 0.6 = 5.96; `quiet` 60 (6 days without activity: no step yet).
+    B's history does not: it is reported until a full refresh rescores B,
+    which then enters hot under `quiet` on 03-05."""
+    carried.append("form_submissions", demo_request_from_b("2026-03-05 10:00:00"))
+    warnings: list[str] = []
+
+    def collect(event) -> None:
+        if event.info.name == "JinjaLogWarning":
+            warnings.append(event.data.msg)
+
+    carried.build("--vars", "{as_of: '2026-03-11'}", callbacks=[collect])
+    opens = 2 * 0.5**3.1 + 2 * 0.5**1.1
+    assert score(carried, "B", "hand") == pytest.approx(
+        -10 + opens + 15 - 20 + 30 * 0.5**0.6, rel=1e-12
+    )
+    assert score(carried, "B", "quiet") == 60
+    assert transitions(carried, "B", "quiet") == [
+        ("2026-02-01", None, "cold", "first", "activity"),
+    ]
+    assert late_activities(carried) == [("hand", 1), ("quiet", 1)]
+    assert any(
+        "1 activities of 1 leads" in warning
+        and "2026-03-05" in warning
+        and "--full-refresh" in warning
+        for warning in warnings
+    ), warnings
+
+    # Later runs keep warning, through a data test, while B is not active.
+    result = carried.build("--vars", "{as_of: '2026-03-12'}")
+    statuses = {r.node.name: r.status for r in result.result.results}
+    assert statuses["assert_no_late_activities"] == "warn"
+
+    carried.build("--full-refresh", "--vars", "{as_of: '2026-03-11'}")
+    assert carried.query("select count(*) from intermediate.int_late_activities") == [
+        (0,)
+    ]
+    assert transitions(carried, "B", "quiet") == [
+        ("2026-02-01", None, "cold", "first", "activity"),
+        ("2026-03-05", "cold", "hot", "up", "activity"),
+    ]
+    assert late_activities(carried) == [("hand", 0), ("quiet", 0)]
+
+
+def test_a_seed_edit_rescores_the_model_and_marks_what_it_changed(
+    carried: Project,
+) -> None:
+    """Raising `hand`'s hot band from 50 to 58. A (59.5 on 03-10, then
+    15 + 4.5 r^t + min(40, 55 r^t) with r = 0.5 ^ 0.1) stays hot until t = 4
+    (58.41) and is 57.07 at t = 5: it leaves hot on 03-15 instead of 03-18.
+    C (56 on 03-10) now enters warm, not hot, and stays there. The moves
+    that did not exist before the edit get the cause model_change."""
+    carried.build("--vars", "{as_of: '2026-03-20'}")
+    assert transitions(carried, "A", "hand")[-1][0] == "2026-03-18"
+    quiet_before = carried.query(
+        "select * from marts.fct_group_transitions where model_id = 'quiet' order by all"
+    )
+
+    groups = carried.root / "seeds" / "score_groups.csv"
+    groups.write_text(
+        groups.read_text()
+        .replace("hand,warm,20,50,", "hand,warm,20,58,")
+        .replace("hand,hot,50,", "hand,hot,58,")
+    )
+    carried.build("--vars", "{as_of: '2026-03-20'}")
+
+    assert transitions(carried, "A", "hand") == [
+        ("2026-03-01", None, "warm", "first", "activity"),
+        ("2026-03-10", "warm", "hot", "up", "activity"),
+        ("2026-03-15", "hot", "warm", "down", "model_change"),
+    ]
+    assert transitions(carried, "C", "hand") == [
+        ("2026-03-01", None, "cold", "first", "activity"),
+        ("2026-03-10", "cold", "warm", "up", "model_change"),
+    ]
+    assert (
+        carried.query(
+            "select * from marts.fct_group_transitions where model_id = 'quiet' order by all"
+        )
+        == quiet_before
+    )
+    runs = carried.query(
+        "select model_id, is_model_rescored, is_model_changed, rescored_leads"
+        " from marts.rpt_scoring_runs"
+        " where run_started_at = (select max(run_started_at) from marts.rpt_scoring_runs)"
+        " order by model_id"
+    )
+    # Every lead of `hand` is rescored; no lead of `quiet`, as none was
+    # active since 03-17 (the last as_of, 03-20, minus 3 days).
+    assert runs == [("hand", True, True, 4), ("quiet", False, False, 0)]
+
+    # The causes stay through the next ordinary run.
+    carried.build("--vars", "{as_of: '2026-03-21'}")
+    assert transitions(carried, "A", "hand")[-1][-1] == "model_change"
