@@ -84,7 +84,7 @@ def spark_marts() -> dict[str, tuple[list[str], list[Row]]]:
     spark = SparkSession.builder.getOrCreate()
     marts = {}
     for table in spark.catalog.listTables(MART_SCHEMA):
-        if table.name == RUN_LOG:
+        if table.isTemporary or table.name == RUN_LOG:
             continue
         frame = spark.table(f"{MART_SCHEMA}.{table.name}")
         marts[table.name] = (frame.columns, [tuple(row) for row in frame.collect()])

@@ -322,7 +322,11 @@ running as (
         grid.component,
         grid.change_date,
         sum(
-            coalesce(daily_points.fixed_points, 0) + coalesce(fit.fit_points, 0)
+            coalesce(daily_points.fixed_points, 0) + case
+                when grid.component = '_fit' and grid.is_first_day
+                    then coalesce(fit.fit_points, 0)
+                else 0
+            end
         ) over (
             partition by grid.lead_id, grid.model_id, grid.component
             order by grid.change_date
@@ -358,8 +362,6 @@ running as (
         on
             grid.lead_id = fit.lead_id
             and grid.model_id = fit.model_id
-            and grid.component = '_fit'
-            and grid.is_first_day
     left join activity_days
         on
             grid.lead_id = activity_days.lead_id
