@@ -12,7 +12,7 @@ export LEAD_SCORING_DUCKDB := $(WAREHOUSE)
 
 SPARK_READY := $(VENV)/.spark-installed
 
-.PHONY: run test test-spark lint build-test pytest demo-data clean
+.PHONY: run test test-spark bench lint build-test pytest demo-data clean
 
 $(BIN)/dbt: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ pytest: $(BIN)/dbt
 # with the DuckDB build of the same demo data.
 test-spark: $(SPARK_READY)
 	SPARK_LOCAL_IP=127.0.0.1 $(BIN)/python scripts/spark_parity.py
+
+# A daily incremental run against a full refresh (scripts/benchmark.py).
+bench: $(BIN)/dbt
+	$(BIN)/python scripts/benchmark.py
 
 demo-data: $(BIN)/dbt
 	$(BIN)/python scripts/generate_demo_data.py

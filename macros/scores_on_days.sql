@@ -12,7 +12,7 @@
             'sum(' ~ component_points_on('days.score_date') ~ ')'
         ) }} as lead_score
     from {{ days }} as days
-    inner join {{ ref('int_score_state') }} as state
+    inner join {{ ref('int_segment_state') }} as state
         on
             days.lead_id = state.lead_id
             and days.model_id = state.model_id

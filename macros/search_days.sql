@@ -69,7 +69,7 @@
         from {{ name }}_search_{{ level }}
         {%- endif %}
     ) as probe
-    inner join {{ ref('int_score_state') }} as state
+    inner join {{ ref('int_segment_state') }} as state
         on
             probe.lead_id = state.lead_id
             and probe.model_id = state.model_id

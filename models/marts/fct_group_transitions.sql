@@ -4,9 +4,9 @@
 -- (cause model_change) moves that appeared when the model's seeds changed.
 --
 -- Incremental: a run recomputes the transitions of the leads it rescored
--- (see int_score_segments), adds the decay transitions of the others since
--- the last run's as_of, keeps every other row, and writes the whole table
--- back (it is small).
+-- from the day their state changed (see int_score_segments), adds the
+-- decay transitions of the others since the last run's as_of, keeps every
+-- other row, and writes the whole table back (it is small).
 {{ config(
     materialized='incremental',
     unique_key='model_id',
@@ -30,7 +30,8 @@ segments as (
         end_group,
         start_score,
         valid_from,
-        is_rescored
+        is_rescored,
+        transitions_from
     from {{ ref('int_score_segments') }}
 
 ),
@@ -40,7 +41,8 @@ leads_scored as (
     select distinct
         lead_id,
         model_id,
-        is_rescored
+        is_rescored,
+        transitions_from
     from segments
 
 ),
@@ -59,12 +61,20 @@ decay_transitions as (
         on
             decay_transitions.lead_id = leads_scored.lead_id
             and decay_transitions.model_id = leads_scored.model_id
-    {%- if window.rescore_from is not none %}
     where
-        leads_scored.is_rescored
-        or decay_transitions.transition_date
-        > cast('{{ window.previous_as_of }}' as date)
-    {%- endif %}
+        (
+            leads_scored.is_rescored
+            and (
+                leads_scored.transitions_from is null
+                or decay_transitions.transition_date
+                >= leads_scored.transitions_from
+            )
+        )
+        or (
+            not leads_scored.is_rescored
+            and decay_transitions.transition_date
+            > cast('{{ window.previous_as_of or as_of_text() }}' as date)
+        )
 
 ),
 
@@ -91,7 +101,8 @@ segment_starts as (
         start_group as to_group,
         start_score as lead_score,
         valid_from as transition_date,
-        is_rescored
+        is_rescored,
+        transitions_from
     from segments
 
 ),
@@ -107,7 +118,10 @@ transitions as (
         lead_score,
         transition_date
     from segment_starts
-    where is_rescored and (from_group is null or from_group <> to_group)
+    where
+        is_rescored
+        and (transitions_from is null or transition_date >= transitions_from)
+        and (from_group is null or from_group <> to_group)
     union all
     select
         lead_id,
@@ -195,7 +209,9 @@ final as (
         on
             previous.lead_id = leads_scored.lead_id
             and previous.model_id = leads_scored.model_id
-    where not leads_scored.is_rescored
+    where
+        not leads_scored.is_rescored
+        or previous.transition_date < leads_scored.transitions_from
 
 )
 

@@ -120,6 +120,33 @@ def test_a_late_event_before_the_lookback_is_reported_until_a_full_refresh(
     assert late_activities(carried) == [("hand", 0), ("quiet", 0)]
 
 
+def test_a_late_event_of_a_lead_active_again_is_scored_from_its_first_day(
+    carried: Project,
+) -> None:
+    """The same late demo request of 2026-03-05, but B also opens an email
+    on 03-11: B is rescored from its first day and its history holds both
+    (`quiet`: hot from 03-05), with nothing left to report."""
+    carried.append("form_submissions", demo_request_from_b("2026-03-05 10:00:00"))
+    carried.append(
+        "email_events",
+        [
+            {
+                "event_id": "e4",
+                "lead_id": "B",
+                "event_type": "open",
+                "occurred_at": "2026-03-11 09:00:00",
+                "_loaded_at": LATE,
+            }
+        ],
+    )
+    carried.build("--vars", "{as_of: '2026-03-11'}")
+    assert transitions(carried, "B", "quiet") == [
+        ("2026-02-01", None, "cold", "first", "activity"),
+        ("2026-03-05", "cold", "hot", "up", "activity"),
+    ]
+    assert late_activities(carried) == [("hand", 0), ("quiet", 0)]
+
+
 def test_a_seed_edit_rescores_the_model_and_marks_what_it_changed(
     carried: Project,
 ) -> None:

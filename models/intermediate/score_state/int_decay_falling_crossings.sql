@@ -11,6 +11,7 @@ turns as (
         start_score,
         end_score,
         valid_from,
+        search_from,
         end_date,
         turn_date,
         falling_peak_score

@@ -11,6 +11,7 @@ turns as (
         start_score,
         end_score,
         valid_from,
+        search_from,
         end_date,
         turn_date,
         rising_peak_score
@@ -36,7 +37,7 @@ rising_candidates as (
         turns.valid_from,
         boundaries.boundary_score,
         false as is_falling,
-        turns.valid_from as low_date,
+        turns.search_from as low_date,
         cast({{ dbt.dateadd('day', -1, 'turns.turn_date') }} as date)
             as high_date
     from turns
@@ -45,7 +46,7 @@ rising_candidates as (
     where
         boundaries.boundary_score > turns.start_score
         and boundaries.boundary_score <= turns.rising_peak_score
-        and turns.turn_date > {{ dbt.dateadd('day', 1, 'turns.valid_from') }}
+        and turns.turn_date > {{ dbt.dateadd('day', 1, 'turns.search_from') }}
 
 ),
 

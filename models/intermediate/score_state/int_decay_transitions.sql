@@ -26,7 +26,7 @@ candidate_days as (
         valid_from,
         turn_date as score_date
     from {{ ref('int_decay_turns') }}
-    where turn_date > valid_from and turn_date <= end_date
+    where turn_date > search_from and turn_date <= end_date
 
 ),
 

@@ -16,10 +16,11 @@ segments as (
         start_slope,
         end_slope,
         valid_from,
+        search_from,
         end_date,
         cast({{ dbt.dateadd('day', 1, 'end_date') }} as date) as day_after_end
     from {{ ref('int_score_segments') }}
-    where valid_from < end_date
+    where search_from < end_date
 
 ),
 
@@ -31,7 +32,7 @@ turning_candidates as (
         valid_from,
         cast(null as double) as boundary_score,
         false as is_falling,
-        valid_from as low_date,
+        search_from as low_date,
         end_date as high_date
     from segments
     where start_slope < 0 and end_slope >= 0
@@ -61,9 +62,10 @@ final as (
         segments.start_score,
         segments.end_score,
         segments.valid_from,
+        segments.search_from,
         segments.end_date,
         case
-            when segments.start_slope >= 0 then segments.valid_from
+            when segments.start_slope >= 0 then segments.search_from
             when segments.end_slope < 0 then segments.day_after_end
             else turn_found.found_date
         end as turn_date,

@@ -21,6 +21,10 @@
 -- depends_on: {{ ref('stg_marketing__visitor_identities') }}
 {%- set window = scoring_window() %}
 {%- set rescore_from = window.rescore_from %}
+{%- set rescored_models = "'" ~ window.rescored_models | join("', '") ~ "'" %}
+{%- set rescored_from = 'cast(null as date)' if rescore_from is none else
+    "case when rescored.is_active_only then cast('" ~ rescore_from
+    ~ "' as date) end" %}
 with
 
 points as (
@@ -85,14 +89,14 @@ visitor_identities as (
 
 ),
 
-previous_fit as (
+previous_state as (
 
     select
         lead_id,
         model_id,
-        max(fixed_points) as fit_points
+        max(case when component = '_fit' then fixed_points end) as fit_points,
+        max(loaded_through) as loaded_through
     from {{ this }}
-    where component = '_fit'
     group by lead_id, model_id
 
 ),
@@ -132,10 +136,16 @@ fit as (
 
 recently_active_leads as (
 
-    select lead_id
+    select distinct lead_id
     from activities
     where activity_date >= cast('{{ rescore_from }}' as date)
-    union
+
+),
+
+-- Leads whose state changes before rescore_from: identified or created
+-- since (old visits are stitched to them).
+changed_leads as (
+
     select lead_id
     from visitor_identities
     where identified_date >= cast('{{ rescore_from }}' as date)
@@ -146,36 +156,65 @@ recently_active_leads as (
 
 ),
 
--- The leads and models this run rescores from their first day.
-rescored as (
+-- Leads with activities loaded after their last rescoring but dated before
+-- rescore_from. Rescored when they are active again; until then the
+-- activities are reported (int_late_activities).
+late_leads as (
+
+    select distinct activities.lead_id
+    from {{ ref('int_activities_unioned') }} as activities
+    inner join previous_state
+        on activities.lead_id = previous_state.lead_id
+    where
+        activities.activity_date < cast('{{ rescore_from }}' as date)
+        and activities.loaded_at > previous_state.loaded_through
+
+),
+
+rescore_reasons as (
 
     select
-        recently_active_leads.lead_id,
-        scoring_models.model_id
-    from recently_active_leads
-    cross join scoring_models
-    union
-    select
         leads.lead_id,
-        scoring_models.model_id
+        scoring_models.model_id,
+        recently_active_leads.lead_id is not null as is_active,
+        changed_leads.lead_id is not null
+        or (
+            late_leads.lead_id is not null
+            and recently_active_leads.lead_id is not null
+        )
+        or previous_state.lead_id is null
+        or coalesce(fit.fit_points, 0) <> coalesce(previous_state.fit_points, 0)
+        or scoring_models.model_id in ({{ rescored_models }}) as is_changed
     from leads
     cross join scoring_models
+    left join recently_active_leads
+        on leads.lead_id = recently_active_leads.lead_id
+    left join changed_leads
+        on leads.lead_id = changed_leads.lead_id
+    left join late_leads
+        on leads.lead_id = late_leads.lead_id
     left join fit
         on
             leads.lead_id = fit.lead_id
             and scoring_models.model_id = fit.model_id
-    left join previous_fit
+    left join previous_state
         on
-            leads.lead_id = previous_fit.lead_id
-            and scoring_models.model_id = previous_fit.model_id
-    where
-        previous_fit.lead_id is null
-        or coalesce(fit.fit_points, 0) <> previous_fit.fit_points
-        {%- if window.rescored_models %}
-        or scoring_models.model_id in (
-            '{{ window.rescored_models | join("', '") }}'
-        )
-        {%- endif %}
+            leads.lead_id = previous_state.lead_id
+            and scoring_models.model_id = previous_state.model_id
+
+),
+
+-- The leads and models this run rescores, from their first day. The state
+-- of a lead that was only active since rescore_from is the same as before
+-- up to that day, so its transitions before it stand (rescored_from).
+rescored as (
+
+    select
+        lead_id,
+        model_id,
+        not is_changed as is_active_only
+    from rescore_reasons
+    where is_active or is_changed
 
 ),
 {%- endif %}
@@ -392,6 +431,9 @@ final as (
         running.valid_to,
         running.last_activity_date,
         {{ run_started_timestamp() }} as scored_at,
+        -- The day from which this run changed the lead's state; null: from
+        -- its first day.
+        {{ rescored_from }} as rescored_from,
         -- Activities loaded after this are not in the lead's state (see
         -- int_late_activities).
         (select max(loaded.loaded_at) from loaded_activities as loaded)
@@ -402,6 +444,12 @@ final as (
         on running.lead_id = leads.lead_id
     inner join scoring_models
         on running.model_id = scoring_models.model_id
+    {%- if rescore_from is not none %}
+    inner join rescored
+        on
+            running.lead_id = rescored.lead_id
+            and running.model_id = rescored.model_id
+    {%- endif %}
     left join score_categories
         on
             running.model_id = score_categories.model_id
