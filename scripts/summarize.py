@@ -31,6 +31,29 @@ def summary_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     ).fetchall()
 
 
+def last_run(con: duckdb.DuckDBPyConnection) -> str:
+    """One line on what the last run rescored, from the run log."""
+    rescore_from, rescored, late = con.execute(
+        """
+        select any_value(rescore_from), max(rescored_leads), sum(late_activities)
+        from marts.rpt_scoring_runs
+        where run_started_at = (select max(run_started_at) from marts.rpt_scoring_runs)
+        """
+    ).fetchone()
+    if rescore_from is None:
+        line = f"This run scored every lead ({rescored:,}) from its first day."
+    else:
+        line = (
+            f"This run rescored {rescored:,} leads with changes since {rescore_from}."
+        )
+    if late:
+        line += (
+            f" {late:,} late activities are not in the history yet:"
+            " see int_late_activities, or run dbt build --full-refresh."
+        )
+    return line
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -45,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             "select max(scored_as_of) from marts.fct_lead_scores"
         ).fetchone()[0]
         rows = summary_rows(con)
+        run = last_run(con)
         marts = [
             name
             for (name,) in con.execute(
@@ -56,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         con.close()
     print(f"Scores as of {as_of} are in {args.warehouse}, schema marts")
     print(f"({', '.join(marts)}).")
+    print(run)
     print()
     header = ("model", "status", "group", "leads", "sales-ready", "avg score")
     print("{:<16}{:<8}{:<10}{:>8}{:>13}{:>11}".format(*header))
