@@ -15,6 +15,8 @@
 -- depends_on: {{ ref('int_seed_fingerprints') }}
 {%- set window = scoring_window() %}
 {%- set changed_models = "'" ~ window.changed_models | join("', '") ~ "'" %}
+{%- set previous_as_of =
+    "cast('" ~ (window.previous_as_of or as_of_text()) ~ "' as date)" %}
 {%- set columns = [
     'lead_id', 'model_id', 'from_group', 'to_group', 'direction', 'cause',
     'lead_score', 'transition_date',
@@ -73,7 +75,7 @@ decay_transitions as (
         or (
             not leads_scored.is_rescored
             and decay_transitions.transition_date
-            > cast('{{ window.previous_as_of or as_of_text() }}' as date)
+            > {{ previous_as_of }}
         )
 
 ),
@@ -173,7 +175,9 @@ previous as (
 ),
 
 -- A recomputed transition keeps the cause model_change it was given; one
--- that did not exist before a model's seeds changed gets it.
+-- up to the last run's as_of that did not exist before the model's seeds
+-- changed gets it. Kept rows stop where recomputed ones start, so a run
+-- repeated after a failure does not count a move twice.
 final as (
 
     select
@@ -187,6 +191,7 @@ final as (
             when
                 previous.lead_id is null
                 and computed.model_id in ({{ changed_models }})
+                and computed.transition_date <= {{ previous_as_of }}
                 then 'model_change'
             else computed.cause
         end as cause,
@@ -210,7 +215,10 @@ final as (
             previous.lead_id = leads_scored.lead_id
             and previous.model_id = leads_scored.model_id
     where
-        not leads_scored.is_rescored
+        (
+            not leads_scored.is_rescored
+            and previous.transition_date <= {{ previous_as_of }}
+        )
         or previous.transition_date < leads_scored.transitions_from
 
 )

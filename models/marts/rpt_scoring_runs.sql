@@ -9,6 +9,13 @@
 ) }}
 -- depends_on: {{ ref('fct_group_transitions') }}
 {%- set window = scoring_window() %}
+{#- A run that did not carry the state forward (a partial selection) is
+    not logged: the next run must look back from the last one that did. #}
+{%- set logged = not execute or (
+    'model.lead_scoring.int_score_state' in selected_resources
+    and 'model.lead_scoring.int_score_segments' in selected_resources
+    and 'model.lead_scoring.fct_group_transitions' in selected_resources
+) %}
 {%- set rescored_models = "'" ~ window.rescored_models | join("', '") ~ "'" %}
 {%- set changed_models = "'" ~ window.changed_models | join("', '") ~ "'" %}
 {%- if execute and load_relation(ref('int_late_activities')) is not none %}
@@ -96,6 +103,7 @@ final as (
         on fingerprints.model_id = rescored_leads.model_id
     left join late_activities
         on fingerprints.model_id = late_activities.model_id
+    where {{ logged | lower }}
 
 )
 

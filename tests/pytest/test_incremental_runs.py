@@ -10,6 +10,8 @@ download 15, unsubscribe -20: -13.83, clamped to 0; under `quiet`: 0."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from conftest import Project
 from test_hand_scored import load_hand_data, transitions, write_hand_model
@@ -145,6 +147,27 @@ def test_a_late_event_of_a_lead_active_again_is_scored_from_its_first_day(
         ("2026-03-05", "cold", "hot", "up", "activity"),
     ]
     assert late_activities(carried) == [("hand", 0), ("quiet", 0)]
+
+
+def test_a_run_that_stopped_before_the_run_log_is_repeated_cleanly(
+    carried: Project,
+) -> None:
+    """After a run to 2026-03-14, a run to 03-20 writes the state and the
+    transitions, then stops before the run log (here: not selected). A was
+    last active on 03-10, so neither run rescores it; the next run still
+    looks back from 03-14 and must not count A's decay out of hot on 03-18
+    twice."""
+    carried.build("--vars", "{as_of: '2026-03-14'}")
+    carried.run("--vars", "{as_of: '2026-03-20'}", "--exclude", "rpt_scoring_runs")
+    assert carried.query("select max(as_of) from marts.rpt_scoring_runs") == [
+        (dt.date(2026, 3, 14),)
+    ]
+    carried.build("--vars", "{as_of: '2026-03-20'}")
+    assert transitions(carried, "A", "hand") == [
+        ("2026-03-01", None, "warm", "first", "activity"),
+        ("2026-03-10", "warm", "hot", "up", "activity"),
+        ("2026-03-18", "hot", "warm", "down", "decay"),
+    ]
 
 
 def test_a_seed_edit_rescores_the_model_and_marks_what_it_changed(

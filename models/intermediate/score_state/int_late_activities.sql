@@ -21,11 +21,16 @@ activities as (
 state as (
 
     select
-        lead_id,
-        model_id,
-        max(loaded_through) as loaded_through
-    from {{ ref('int_score_state') }}
-    group by lead_id, model_id
+        state.lead_id,
+        state.model_id,
+        max(state.loaded_through) as loaded_through
+    from {{ ref('int_score_state') }} as state
+    where
+        state.model_id in (
+            select scored.model_id
+            from {{ ref('int_seed_fingerprints') }} as scored
+        )
+    group by state.lead_id, state.model_id
 
 ),
 

@@ -95,7 +95,20 @@ previous_state as (
         lead_id,
         model_id,
         max(case when component = '_fit' then fixed_points end) as fit_points,
-        max(loaded_through) as loaded_through
+        max(loaded_through) as loaded_through,
+        -- Rescored from its first day by a run that did not finish.
+        max(
+            case
+                when
+                    scored_at > cast(
+                        '{{ window.last_run_started_at }}'
+                        as {{ dbt.type_timestamp() }}
+                    )
+                    and rescored_from is null
+                    then 1
+                else 0
+            end
+        ) = 1 as is_unfinished
     from {{ this }}
     group by lead_id, model_id
 
@@ -183,6 +196,7 @@ rescore_reasons as (
             and recently_active_leads.lead_id is not null
         )
         or previous_state.lead_id is null
+        or previous_state.is_unfinished
         or coalesce(fit.fit_points, 0) <> coalesce(previous_state.fit_points, 0)
         or scoring_models.model_id in ({{ rescored_models }}) as is_changed
     from leads
