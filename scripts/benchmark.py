@@ -38,41 +38,33 @@ STATE_MODELS = (
 )
 
 
-def dbt(workdir: Path, as_of: dt.date, *flags: str) -> dict[str, float]:
-    """Run one dbt build; return wall seconds and dbt's own timings. A
-    `dbt parse` with the same vars first, untimed, so that both timed runs
-    start from a warm partial parse (changing vars makes dbt parse again)."""
-    target = workdir / "target"
-    variables = f"{{as_of: '{as_of}'}}"
-    subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "parse",
-            "--quiet",
-            "--target-path",
-            str(target),
-            "--vars",
-            variables,
-        ],
-        cwd=REPO,
-        check=True,
-    )
+def run_dbt(command: str, target: Path, as_of: dt.date, *flags: str) -> float:
+    """Run one dbt command in its own process; return its wall seconds."""
     started = time.monotonic()
     subprocess.run(
         [
             str(Path(sys.executable).parent / "dbt"),
-            "build",
+            command,
             "--quiet",
             "--target-path",
             str(target),
             "--vars",
-            variables,
+            f"{{as_of: '{as_of}'}}",
             *flags,
         ],
         cwd=REPO,
         check=True,
     )
-    wall = time.monotonic() - started
+    return time.monotonic() - started
+
+
+def dbt(workdir: Path, as_of: dt.date, *flags: str) -> dict[str, float]:
+    """Time one dbt build; return wall seconds and dbt's own timings. A
+    `dbt parse` with the same vars first, untimed, so that both timed runs
+    start from a warm partial parse (changing vars makes dbt parse again)."""
+    target = workdir / "target"
+    run_dbt("parse", target, as_of)
+    wall = run_dbt("build", target, as_of, *flags)
     results = json.loads((target / "run_results.json").read_text())
     timings = {
         result["unique_id"].split(".")[-1]: result["execution_time"]
