@@ -384,7 +384,7 @@ class DemoData:
         }
 
     def stage_changes(self) -> dict[str, np.ndarray]:
-        """Sales reaches a lead some days after its peak of activity; whether
+        """Sales reaches a lead hours or days after its peak of activity; whether
         it accepts, qualifies and wins depends on hidden interest and fit."""
         rng, n, interest, fit = self.rng, self.n, self.interest, self.fit
         reached = rng.random(n) < 0.03 + 0.9 * interest**1.5 * (0.3 + fit)
@@ -396,7 +396,8 @@ class DemoData:
         won = opportunity & (rng.random(n) < 0.2 + 0.6 * fit)
         lost = opportunity & ~won
         step = rng.exponential(10 * DAY, (5, n)).astype(np.int64) + DAY
-        first = self.peak + rng.integers(DAY, 15 * DAY, n)
+        # Sales picks a lead up some hours to days after its peak.
+        first = self.peak + rng.exponential(2 * DAY, n).astype(np.int64) + 3600
         at = np.cumsum(np.vstack([first, step[:4]]), axis=0)
         parts = [
             (reached & ~accepted, rejected_as, at[0]),

@@ -197,10 +197,9 @@ class Project:
             con.close()
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Project]:
-    root = tmp_path / "project"
-    root.mkdir()
+def make_project(root: Path) -> Project:
+    """Copy the dbt project (and its dbt tests) into root."""
+    root.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         source = REPO / name
         if source.is_dir():
@@ -208,10 +207,17 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Project
         else:
             shutil.copy(source, root / name)
     shutil.copytree(REPO / "tests" / "dbt", root / "tests" / "dbt")
-    monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    return Project(root)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Project]:
+    root = tmp_path / "project"
     monkeypatch.setenv("LEAD_SCORING_DUCKDB", str(root / "warehouse.duckdb"))
+    made = make_project(root)
     monkeypatch.chdir(root)
-    yield Project(root)
+    yield made
 
 
 def assert_same_marts(

@@ -1,0 +1,107 @@
+-- Model performance over each scored model's test period, active and
+-- draft side by side: one row per model, with the conversion rate, the
+-- precision and recall of its sales-ready groups, and the AUC of its
+-- scores (the chance that a converted lead scored higher than one that
+-- did not; 0.5 is a coin toss), all on the score each lead had before
+-- sales touched it (int_leads_scored_for_test_period).
+with
+
+scoring_models as (
+
+    select
+        model_id,
+        status as model_status
+    from {{ ref('scoring_models') }}
+
+),
+
+leads_scored as (
+
+    select
+        model_id,
+        lead_score,
+        is_sales_ready,
+        is_converted,
+        period_start,
+        period_end
+    from {{ ref('int_leads_scored_for_test_period') }}
+
+),
+
+-- Mann-Whitney: rank the scores, ties taking their average rank.
+ranked as (
+
+    select
+        model_id,
+        is_converted,
+        rank() over (
+            partition by model_id order by round(lead_score, 6)
+        ) + (
+            count(*) over (
+                partition by model_id, round(lead_score, 6)
+            ) - 1
+        ) / 2.0 as average_rank
+    from leads_scored
+
+),
+
+rank_sums as (
+
+    select
+        model_id,
+        sum(case when is_converted then average_rank else 0 end)
+            as converted_rank_sum,
+        sum(case when is_converted then 1 else 0 end) as converted_leads,
+        sum(case when is_converted then 0 else 1 end) as other_leads
+    from ranked
+    group by model_id
+
+),
+
+counts as (
+
+    select
+        model_id,
+        min(period_start) as period_start,
+        min(period_end) as period_end,
+        count(*) as leads,
+        sum(case when is_sales_ready then 1 else 0 end) as sales_ready_leads,
+        sum(
+            case when is_sales_ready and is_converted then 1 else 0 end
+        ) as sales_ready_converted_leads
+    from leads_scored
+    group by model_id
+
+),
+
+final as (
+
+    select
+        counts.model_id,
+        scoring_models.model_status,
+        counts.leads,
+        rank_sums.converted_leads,
+        counts.sales_ready_leads,
+        counts.sales_ready_converted_leads,
+        rank_sums.converted_leads * 1.0 / counts.leads as conversion_rate,
+        counts.sales_ready_converted_leads * 1.0
+        / nullif(counts.sales_ready_leads, 0) as sales_ready_precision,
+        counts.sales_ready_converted_leads * 1.0
+        / nullif(rank_sums.converted_leads, 0) as sales_ready_recall,
+        (
+            rank_sums.converted_rank_sum
+            - rank_sums.converted_leads * (rank_sums.converted_leads + 1) / 2.0
+        )
+        / nullif(rank_sums.converted_leads * rank_sums.other_leads, 0) as auc,
+        counts.period_end <= {{ as_of_date() }} as is_test_period_complete,
+        counts.period_start as test_period_start,
+        counts.period_end as test_period_end
+    from counts
+    inner join rank_sums
+        on counts.model_id = rank_sums.model_id
+    inner join scoring_models
+        on counts.model_id = scoring_models.model_id
+
+)
+
+select * from final
