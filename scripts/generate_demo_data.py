@@ -111,9 +111,7 @@ class DemoData:
         self.fit = rng.beta(2.0, 2.0, leads)
         self.created = rng.integers(self.start, self.end, leads)
         # Each lead is most active around a moment after its creation.
-        self.peak = np.minimum(
-            self.created + rng.exponential(20 * DAY, leads).astype(np.int64), self.end
-        )
+        self.peak = self.created + rng.exponential(20 * DAY, leads).astype(np.int64)
         self.spread = rng.uniform(5, 30, leads) * DAY
 
     def times_around_peak(
@@ -121,7 +119,15 @@ class DemoData:
     ) -> np.ndarray:
         offsets = self.rng.normal(0, 1, owner.size) * self.spread[owner]
         times = self.peak[owner] + offsets.astype(np.int64)
-        return np.clip(times, self.created[owner] - earliest_before_created, self.end)
+        return np.maximum(times, self.created[owner] - earliest_before_created)
+
+    def until_end(
+        self, frame: dict[str, np.ndarray], time_column: str
+    ) -> dict[str, np.ndarray]:
+        """The rows of a frame up to the end date: later ones have not
+        happened yet."""
+        keep = frame[time_column] <= self.end
+        return {name: values[keep] for name, values in frame.items()}
 
     def loaded_at(self, times: np.ndarray) -> np.ndarray:
         lag = self.rng.integers(60, 6 * 3600, times.size)
@@ -230,7 +236,7 @@ class DemoData:
             occurred >= identities["identified_at"][cookie]
         )
         anonymous = rng.integers(0, max(self.n // 3, 1), size // 10)
-        return {
+        frame = {
             "cookie_lead": np.concatenate([lead, anonymous]),
             "cookie_device": np.concatenate(
                 [identities["device"][cookie], np.full(anonymous.size, 9)]
@@ -249,6 +255,7 @@ class DemoData:
                 [occurred, rng.integers(self.start, self.end, anonymous.size)]
             ),
         }
+        return self.until_end(frame, "occurred_at")
 
     def email_events(self) -> dict[str, np.ndarray]:
         """A campaign email about every four weeks from creation on; opens and
@@ -261,9 +268,8 @@ class DemoData:
         sends = np.where(bad_address, 1, np.minimum(sends, until_unsubscribe))
         unsubscribes = ~bad_address & (until_unsubscribe <= sends)
         lead, rank = repeat_by(sends)
-        sent = np.minimum(
-            self.created[lead] + (rank * 28 + rng.uniform(0, 3, lead.size)) * DAY,
-            self.end,
+        sent = (
+            self.created[lead] + (rank * 28 + rng.uniform(0, 3, lead.size)) * DAY
         ).astype(np.int64)
         opened = ~bad_address[lead] & (
             rng.random(lead.size) < 0.1 + 0.6 * interest[lead]
@@ -297,9 +303,10 @@ class DemoData:
         for part_lead, kind, occurred, link in parts:
             columns["lead_number"].append(part_lead)
             columns["kind"].append(np.broadcast_to(kind, part_lead.shape))
-            columns["occurred_at"].append(np.minimum(occurred, self.end))
+            columns["occurred_at"].append(occurred)
             columns["link"].append(np.broadcast_to(link, part_lead.shape))
-        return {name: np.concatenate(values) for name, values in columns.items()}
+        frame = {name: np.concatenate(values) for name, values in columns.items()}
+        return self.until_end(frame, "occurred_at")
 
     def form_submissions(
         self, identities: dict[str, np.ndarray]
@@ -320,12 +327,13 @@ class DemoData:
         )
         # Some forms only know the browser's cookie (the lead's first device).
         only_cookie = rng.random(size) < 0.2
-        return {
+        frame = {
             "lead_number": lead,
             "form": pick(rng, weights),
             "only_cookie": only_cookie,
             "submitted_at": self.times_around_peak(lead, 0),
         }
+        return self.until_end(frame, "submitted_at")
 
     def form_answers(self, submissions: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         rng = self.rng
@@ -376,12 +384,13 @@ class DemoData:
             ],
             axis=1,
         )
-        return {
+        frame = {
             "lead_number": lead,
             "kind": pick(rng, weights),
             "network": rng.integers(0, len(NETWORKS), size),
             "occurred_at": self.times_around_peak(lead, 0),
         }
+        return self.until_end(frame, "occurred_at")
 
     def stage_changes(self) -> dict[str, np.ndarray]:
         """Sales reaches a lead hours or days after its peak of activity; whether

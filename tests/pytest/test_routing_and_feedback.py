@@ -27,6 +27,11 @@ C is excluded under `hand` (never routed there), not under `quiet`: hot on
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import Project, make_project, write_seed
@@ -338,3 +343,29 @@ def test_crm_sync_changed_at_moves_only_with_the_synced_values(
     assert now["A"][0] == 43
     assert now["A"][1] > before["A"][1]
     assert now["B"] == before["B"]
+
+
+def test_alert_sender_reads_the_built_marts(routed: Project, tmp_path: Path) -> None:
+    """A dry run over the last two days (03-19 and 03-20) lists E's two
+    route_to_sales actions, with its email. (On a copy of the warehouse: the
+    dbt run in this process still holds the file.)"""
+    warehouse = tmp_path / "copy.duckdb"
+    shutil.copy(routed.warehouse, warehouse)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).resolve().parents[2] / "scripts" / "send_alerts.py"),
+            "--warehouse",
+            str(warehouse),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Dry run: 2 route_to_sales action(s)")
+    sent = [json.loads(line) for line in lines[1:]]
+    assert sorted((a["model_id"], a["lead_id"], a["email"]) for a in sent) == [
+        ("hand", "E", "e@acme.com"),
+        ("quiet", "E", "e@acme.com"),
+    ]

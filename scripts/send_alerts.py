@@ -1,0 +1,298 @@
+"""Post every new route_to_sales action to a webhook, once.
+
+Reads marts.fct_routing_actions (with the lead's email and top reasons from
+marts.fct_crm_lead_scores) and posts each route_to_sales action of the last
+--max-age-days up to the warehouse's as_of as one JSON object (older actions
+of a long history are never sent).
+Dry by default: it prints what it would send; --send posts.
+
+Exactly once. A journal (SQLite, next to the warehouse) records each action
+as `sending` before its request goes out and as `sent` when the webhook
+answers 2xx, each step committed. So:
+- a sent action is never posted again;
+- a definite failure (connection refused, HTTP 429 or 5xx) is retried with
+  exponential backoff, and by the next run if it still fails;
+- an action whose request was under way when the sender was killed, or
+  timed out, may or may not have arrived. It stays `sending` and is not
+  posted again by itself: the run lists it and exits 1. After checking the
+  receiving side, --resend-unconfirmed posts it again with the same
+  Idempotency-Key header.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sqlite3
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
+RETRIED_STATUSES = {429, 500, 502, 503, 504}
+
+ACTIONS_SQL = """
+    select
+        actions.routing_action_id,
+        actions.lead_id,
+        actions.model_id,
+        actions.group_name,
+        actions.target,
+        actions.cause,
+        actions.lead_score,
+        actions.sla_hours,
+        actions.transition_date,
+        actions.triggered_at,
+        actions.due_at,
+        crm.email,
+        crm.top_reason_1,
+        crm.top_reason_2,
+        crm.top_reason_3
+    from marts.fct_routing_actions as actions
+    left join marts.fct_crm_lead_scores as crm
+        on actions.lead_id = crm.lead_id
+        and actions.model_id = crm.model_id
+    where actions.action = 'route_to_sales'
+        and actions.transition_date > (
+            select max(scored_as_of) from marts.fct_lead_scores
+        ) - ?::integer
+    order by actions.triggered_at, actions.routing_action_id
+"""
+
+
+def new_actions(warehouse: str, max_age_days: int) -> list[dict]:
+    """The route_to_sales actions of transitions in the last max_age_days
+    up to the warehouse's as_of."""
+    con = duckdb.connect(warehouse, read_only=True)
+    try:
+        cursor = con.execute(ACTIONS_SQL, [max_age_days])
+        names = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    finally:
+        con.close()
+    return [
+        {
+            name: value.isoformat()
+            if isinstance(value, dt.date)
+            else json_number(value)
+            for name, value in zip(names, row, strict=True)
+        }
+        for row in rows
+    ]
+
+
+def json_number(value: object) -> object:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+class Journal:
+    """What was sent: one row per action, committed at every step."""
+
+    def __init__(self, path: Path) -> None:
+        self.con = sqlite3.connect(path, isolation_level=None)
+        self.con.execute(
+            """
+            create table if not exists sent_alerts (
+                routing_action_id text primary key,
+                status text not null check (status in ('sending', 'sent', 'failed')),
+                attempts integer not null,
+                last_error text,
+                first_attempt_at text not null,
+                sent_at text
+            )
+            """
+        )
+
+    def status(self, action_id: str) -> str | None:
+        row = self.con.execute(
+            "select status from sent_alerts where routing_action_id = ?", [action_id]
+        ).fetchone()
+        return row[0] if row else None
+
+    def mark_sending(self, action_id: str) -> None:
+        self.con.execute(
+            """
+            insert into sent_alerts values (?, 'sending', 1, null, ?, null)
+            on conflict (routing_action_id) do update
+            set status = 'sending', attempts = attempts + 1
+            """,
+            [action_id, now()],
+        )
+
+    def mark(self, action_id: str, status: str, error: str | None = None) -> None:
+        self.con.execute(
+            "update sent_alerts set status = ?, last_error = ?,"
+            " sent_at = case when ? = 'sent' then ? end where routing_action_id = ?",
+            [status, error, status, now(), action_id],
+        )
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Unconfirmed(Exception):
+    """The request may have reached the webhook: do not send it again."""
+
+
+class Failed(Exception):
+    """The webhook surely did not take the request; http_status is None when
+    the connection was refused."""
+
+    def __init__(self, message: str, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+
+    @property
+    def is_retried(self) -> bool:
+        return self.http_status is None or self.http_status in RETRIED_STATUSES
+
+
+def post(url: str, action: dict, timeout: float) -> None:
+    """POST the action; raise Unconfirmed when it may have arrived, another
+    exception when it surely did not."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(action).encode(),
+        headers={
+            "Content-Type": "application/json",
+            "Idempotency-Key": action["routing_action_id"],
+        },
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout):
+            return
+    except urllib.error.HTTPError as error:
+        raise Failed(f"HTTP {error.code}", error.code) from error
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, ConnectionRefusedError):
+            raise Failed("connection refused") from error
+        raise Unconfirmed(str(error.reason)) from error
+    except (TimeoutError, ConnectionError) as error:
+        raise Unconfirmed(str(error)) from error
+
+
+def send_one(
+    url: str,
+    action: dict,
+    journal: Journal,
+    retries: int,
+    backoff: float,
+    timeout: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> str:
+    """Send one action, retrying definite failures; return its final status."""
+    action_id = action["routing_action_id"]
+    for attempt in range(retries + 1):
+        journal.mark_sending(action_id)
+        try:
+            post(url, action, timeout)
+        except Unconfirmed as error:
+            journal.mark(action_id, "sending", f"unconfirmed: {error}")
+            return "sending"
+        except Failed as error:
+            journal.mark(action_id, "failed", str(error))
+            if not error.is_retried or attempt == retries:
+                return "failed"
+            sleep(backoff * 2**attempt)
+        else:
+            journal.mark(action_id, "sent")
+            return "sent"
+    return "failed"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--warehouse", default=os.environ.get("LEAD_SCORING_DUCKDB", DEFAULT_WAREHOUSE)
+    )
+    parser.add_argument(
+        "--url",
+        default=os.environ.get("LEAD_SCORING_ALERT_WEBHOOK"),
+        help="webhook URL (default: $LEAD_SCORING_ALERT_WEBHOOK)",
+    )
+    parser.add_argument("--send", action="store_true", help="post (default: dry run)")
+    parser.add_argument(
+        "--journal", type=Path, help="default: <warehouse>.alerts.sqlite alongside it"
+    )
+    parser.add_argument("--max-age-days", type=int, default=2)
+    parser.add_argument("--retries", type=int, default=4)
+    parser.add_argument(
+        "--backoff", type=float, default=1.0, help="first retry delay, seconds"
+    )
+    parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument(
+        "--resend-unconfirmed",
+        action="store_true",
+        help="post again the actions a killed or timed-out run may have sent",
+    )
+    args = parser.parse_args(argv)
+
+    if not Path(args.warehouse).exists():
+        print(
+            f"No warehouse at {args.warehouse}: run `make run` first.", file=sys.stderr
+        )
+        return 2
+    actions = new_actions(args.warehouse, args.max_age_days)
+    journal_path = args.journal or Path(args.warehouse).with_suffix(".alerts.sqlite")
+
+    if not args.send:
+        print(
+            f"Dry run: {len(actions)} route_to_sales action(s) of the last"
+            f" {args.max_age_days} days; pass --send to post the ones not sent yet."
+        )
+        for action in actions:
+            print(json.dumps(action))
+        return 0
+    if not args.url:
+        print("--send needs --url or $LEAD_SCORING_ALERT_WEBHOOK.", file=sys.stderr)
+        return 2
+
+    journal = Journal(journal_path)
+    counts = {"sent": 0, "failed": 0, "sending": 0, "already sent": 0}
+    unconfirmed = []
+    try:
+        for action in actions:
+            status = journal.status(action["routing_action_id"])
+            if status == "sent":
+                counts["already sent"] += 1
+                continue
+            if status == "sending" and not args.resend_unconfirmed:
+                unconfirmed.append(action["routing_action_id"])
+                continue
+            result = send_one(
+                args.url, action, journal, args.retries, args.backoff, args.timeout
+            )
+            counts[result] += 1
+            if result == "sending":
+                unconfirmed.append(action["routing_action_id"])
+    finally:
+        journal.close()
+
+    print(
+        f"Alerts: {counts['sent']} sent, {counts['already sent']} sent before,"
+        f" {counts['failed']} failed (retried next run), {len(unconfirmed)} unconfirmed."
+    )
+    for action_id in unconfirmed:
+        print(
+            f"  unconfirmed {action_id}: a run stopped while posting it; check the"
+            " webhook, then rerun with --resend-unconfirmed if it never arrived.",
+            file=sys.stderr,
+        )
+    return 0 if counts["failed"] == 0 and not unconfirmed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

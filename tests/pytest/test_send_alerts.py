@@ -1,0 +1,198 @@
+"""scripts/send_alerts.py against a webhook on 127.0.0.1: dry by default,
+retries with backoff, and exactly once across a crash and a restart.
+
+The warehouse holds the three marts the sender reads, written by hand: four
+route_to_sales actions of the last two days (a1-a4), one older (old) and one
+nurture action (n1), as of 2026-03-20."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SENDER = REPO / "scripts" / "send_alerts.py"
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    path = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.fct_lead_scores as"
+        " select 'L1' as lead_id, 'm' as model_id, date '2026-03-20' as scored_as_of"
+    )
+    con.execute(
+        """
+        create table marts.fct_routing_actions as
+        select * from (values
+            ('a1', 'L1', 'route_to_sales', date '2026-03-19'),
+            ('a2', 'L2', 'route_to_sales', date '2026-03-19'),
+            ('a3', 'L3', 'route_to_sales', date '2026-03-20'),
+            ('a4', 'L4', 'route_to_sales', date '2026-03-20'),
+            ('old', 'L5', 'route_to_sales', date '2026-03-18'),
+            ('n1', 'L6', 'add_to_nurture', date '2026-03-20')
+        ) as actions (routing_action_id, lead_id, action, transition_date),
+        lateral (
+            select
+                'm' as model_id,
+                'hot' as group_name,
+                'sdr' as target,
+                'activity' as cause,
+                61.5::double as lead_score,
+                24 as sla_hours,
+                cast(transition_date + 1 as timestamp) as triggered_at,
+                cast(transition_date + 2 as timestamp) as due_at
+        )
+        """
+    )
+    con.execute(
+        "create table marts.fct_crm_lead_scores as select 'L1' as lead_id,"
+        " 'm' as model_id, 'l1@acme.com' as email, 'Requested a demo: +40' as"
+        " top_reason_1, null as top_reason_2, null as top_reason_3"
+    )
+    con.close()
+    return path
+
+
+class Webhook:
+    """A webhook on 127.0.0.1 that records every request it receives; `answer`
+    decides the HTTP status of each (by its number and action id)."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, str, dict]] = []
+        self.answer: Callable[[int, str], int] = lambda number, action_id: 200
+        webhook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                webhook.received.append(
+                    (body["routing_action_id"], self.headers["Idempotency-Key"], body)
+                )
+                status = webhook.answer(
+                    len(webhook.received), body["routing_action_id"]
+                )
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/alerts"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def ids(self) -> list[str]:
+        return [action_id for action_id, _, _ in self.received]
+
+
+@pytest.fixture
+def webhook() -> Iterator[Webhook]:
+    hook = Webhook()
+    yield hook
+    hook.server.shutdown()
+
+
+def sender(warehouse: Path, *args: str) -> list[str]:
+    return [sys.executable, str(SENDER), "--warehouse", str(warehouse), *args]
+
+
+def run(warehouse: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        sender(warehouse, *args), capture_output=True, text=True, timeout=60
+    )
+
+
+def test_dry_run_sends_nothing(warehouse: Path, webhook: Webhook) -> None:
+    result = run(warehouse, "--url", webhook.url)
+    assert result.returncode == 0
+    assert "4 route_to_sales action(s)" in result.stdout
+    first = json.loads(result.stdout.splitlines()[1])
+    assert first["routing_action_id"] == "a1"
+    assert first["email"] == "l1@acme.com"
+    assert webhook.received == []
+    assert not warehouse.with_suffix(".alerts.sqlite").exists()
+
+
+def test_failures_are_retried_with_backoff_and_sent_once(
+    warehouse: Path, webhook: Webhook
+) -> None:
+    """a2 gets 503 twice, then 200; a4 gets 400 (not retried) until the next
+    run, which sends only a4."""
+    attempts: dict[str, int] = {}
+
+    def answer(number: int, action_id: str) -> int:
+        attempts[action_id] = attempts.get(action_id, 0) + 1
+        if action_id == "a2" and attempts[action_id] <= 2:
+            return 503
+        if action_id == "a4" and attempts[action_id] == 1:
+            return 400
+        return 200
+
+    webhook.answer = answer
+    first = run(warehouse, "--send", "--url", webhook.url, "--backoff", "0.01")
+    assert first.returncode == 1
+    assert "3 sent, 0 sent before, 1 failed" in first.stdout
+    assert webhook.ids() == ["a1", "a2", "a2", "a2", "a3", "a4"]
+
+    second = run(warehouse, "--send", "--url", webhook.url, "--backoff", "0.01")
+    assert second.returncode == 0
+    assert "1 sent, 3 sent before, 0 failed" in second.stdout
+    assert webhook.ids()[6:] == ["a4"]
+
+
+def test_exactly_once_across_a_crash_and_a_restart(
+    warehouse: Path, webhook: Webhook
+) -> None:
+    """The sender is killed (SIGKILL) while the webhook holds a2's request.
+    The restart sends a3 and a4, not a1 (sent) nor a2 (it may have arrived:
+    reported, not resent). Every action reaches the webhook once."""
+    holding = threading.Event()
+    release = threading.Event()
+
+    def answer(number: int, action_id: str) -> int:
+        if action_id == "a2":
+            holding.set()
+            release.wait(30)
+        return 200
+
+    webhook.answer = answer
+    process = subprocess.Popen(
+        sender(warehouse, "--send", "--url", webhook.url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert holding.wait(30), "the sender never posted a2"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(30)
+    release.set()
+
+    restart = run(warehouse, "--send", "--url", webhook.url)
+    assert restart.returncode == 1
+    assert "2 sent, 1 sent before, 0 failed (retried next run), 1 unconfirmed" in (
+        restart.stdout
+    )
+    assert "unconfirmed a2" in restart.stderr
+    assert sorted(webhook.ids()) == ["a1", "a2", "a3", "a4"]
+
+    again = run(warehouse, "--send", "--url", webhook.url)
+    assert sorted(webhook.ids()) == ["a1", "a2", "a3", "a4"]
+    assert again.returncode == 1
+
+    # After checking the webhook, the operator resends a2 under the same key.
+    resent = run(warehouse, "--send", "--url", webhook.url, "--resend-unconfirmed")
+    assert resent.returncode == 0
+    assert webhook.received[-1][:2] == ("a2", "a2")
+    assert len(webhook.received) == 5
