@@ -54,6 +54,44 @@ def last_run(con: duckdb.DuckDBPyConnection) -> str:
     return line
 
 
+def performance_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Per scored model over its test period: conversion of the sales-ready
+    leads against the others, and the AUC (rpt_model_performance)."""
+    return con.execute(
+        """
+        select
+            model_id,
+            model_status,
+            test_period_start,
+            leads,
+            sales_ready_precision,
+            (converted_leads - sales_ready_converted_leads)
+                / nullif(leads - sales_ready_leads, 0),
+            auc
+        from marts.rpt_model_performance
+        order by model_status, model_id
+        """
+    ).fetchall()
+
+
+def routing_line(con: duckdb.DuckDBPyConnection) -> str:
+    """SLA of the route_to_sales actions (fct_routing_actions)."""
+    counts = dict(
+        con.execute(
+            "select sla_status, count(*) from marts.fct_routing_actions"
+            " where sla_hours is not null group by sla_status"
+        ).fetchall()
+    )
+    return (
+        f"Routing actions with an SLA: {counts.get('open', 0):,} open,"
+        f" {counts.get('met', 0):,} met, {counts.get('breached', 0):,} breached."
+    )
+
+
+def percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -69,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         ).fetchone()[0]
         rows = summary_rows(con)
         run = last_run(con)
+        performance = performance_rows(con)
+        routing = routing_line(con)
         marts = [
             name
             for (name,) in con.execute(
@@ -87,6 +127,17 @@ def main(argv: list[str] | None = None) -> int:
     for model_id, status, group, leads, ready, average in rows:
         print(
             f"{model_id:<16}{status:<8}{group or '-':<10}{leads:>8}{ready:>13}{average:>11}"
+        )
+    print()
+    print(routing)
+    print("Test period (rpt_model_performance): conversion of the sales-ready leads")
+    print("against the rest, on the score before sales touched them:")
+    header = ("model", "status", "from", "leads", "sales-ready", "rest", "AUC")
+    print("{:<16}{:<8}{:<12}{:>7}{:>13}{:>8}{:>7}".format(*header))
+    for model_id, status, start, leads, ready, rest, auc in performance:
+        print(
+            f"{model_id:<16}{status:<8}{start!s:<12}{leads:>7}{percent(ready):>13}"
+            f"{percent(rest):>8}{'-' if auc is None else f'{auc:.2f}':>7}"
         )
     return 0
 

@@ -13,6 +13,10 @@
     partition_by=['model_id'] if target.type == 'spark' else none,
 ) }}
 {%- set whole = dbt.type_int() %}
+{#- A row keeps changed_at while its synced values stay the same. #}
+{%- set changed_at = run_started_timestamp() if not is_incremental() else
+    'case when previous.synced_values_hash = fingerprinted.synced_values_hash'
+    ~ ' then previous.changed_at else ' ~ run_started_timestamp() ~ ' end' %}
 with
 
 lead_scores as (
@@ -209,9 +213,10 @@ fingerprinted as (
 
 ),
 
--- What the last run wrote (nothing on a first run or a full refresh).
+{%- if is_incremental() %}
+
+-- What the last run wrote.
 previous as (
-    {%- if is_incremental() %}
 
     select
         lead_id,
@@ -219,35 +224,22 @@ previous as (
         synced_values_hash,
         changed_at
     from {{ this }}
-    {%- else %}
-
-    select
-        lead_id,
-        model_id,
-        synced_values_hash,
-        cast(null as {{ dbt.type_timestamp() }}) as changed_at
-    from fingerprinted
-    where 1 = 0
-    {%- endif %}
 
 ),
+{%- endif %}
 
 final as (
 
     select
         fingerprinted.*,
-        case
-            when
-                previous.synced_values_hash
-                = fingerprinted.synced_values_hash
-                then previous.changed_at
-            else {{ run_started_timestamp() }}
-        end as changed_at
+        {{ changed_at }} as changed_at
     from fingerprinted
+    {%- if is_incremental() %}
     left join previous
         on
             fingerprinted.lead_id = previous.lead_id
             and fingerprinted.model_id = previous.model_id
+    {%- endif %}
 
 )
 

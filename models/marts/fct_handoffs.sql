@@ -101,29 +101,44 @@ reached as (
         handoff_windows.model_id,
         handoff_windows.handoff_date,
         min(
-            case when funnel_changes.funnel_rank >= 1 then changed_date end
+            case
+                when funnel_changes.funnel_rank >= 1
+                    then funnel_changes.changed_date
+            end
         ) as sal_date,
         min(
-            case when funnel_changes.funnel_rank >= 2 then changed_date end
+            case
+                when funnel_changes.funnel_rank >= 2
+                    then funnel_changes.changed_date
+            end
         ) as sql_date,
         min(
-            case when funnel_changes.funnel_rank >= 3 then changed_date end
+            case
+                when funnel_changes.funnel_rank >= 3
+                    then funnel_changes.changed_date
+            end
         ) as opportunity_date,
         min(
-            case when funnel_changes.funnel_rank >= 4 then changed_date end
+            case
+                when funnel_changes.funnel_rank >= 4
+                    then funnel_changes.changed_date
+            end
         ) as won_date,
         min(
-            case when funnel_changes.is_rejection then changed_date end
+            case
+                when funnel_changes.is_rejection
+                    then funnel_changes.changed_date
+            end
         ) as rejected_date
     from handoff_windows
     inner join funnel_changes
         on
             handoff_windows.lead_id = funnel_changes.lead_id
-            and funnel_changes.changed_date >= handoff_windows.handoff_date
+            and handoff_windows.handoff_date <= funnel_changes.changed_date
             and (
                 handoff_windows.next_handoff_date is null
-                or funnel_changes.changed_date
-                < handoff_windows.next_handoff_date
+                or handoff_windows.next_handoff_date
+                > funnel_changes.changed_date
             )
     group by
         handoff_windows.lead_id,

@@ -133,14 +133,16 @@ responses as (
     inner join funnel_changes
         on
             due.lead_id = funnel_changes.lead_id
-            and funnel_changes.changed_at >= due.transition_date
+            and due.transition_date <= funnel_changes.changed_at
     where due.sla_hours is not null
 
 ),
 
 first_responses as (
 
-    select * from responses where response_number = 1
+    select *
+    from responses
+    where response_number = 1
 
 ),
 

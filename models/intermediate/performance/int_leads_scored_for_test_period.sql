@@ -150,7 +150,7 @@ crm_outcomes as (
     inner join funnel_changes
         on
             lead_scores.lead_id = funnel_changes.lead_id
-            and funnel_changes.changed_date <= observed_periods.observed_through
+            and observed_periods.observed_through >= funnel_changes.changed_date
     group by lead_scores.lead_id, lead_scores.model_id
 
 ),
@@ -209,7 +209,7 @@ scored as (
         on
             observed.lead_id = state.lead_id
             and observed.model_id = state.model_id
-            and state.valid_from <= observed.observed_date
+            and observed.observed_date >= state.valid_from
             and (
                 state.valid_to is null
                 or observed.observed_date < state.valid_to
