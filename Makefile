@@ -12,7 +12,7 @@ export LEAD_SCORING_DUCKDB := $(WAREHOUSE)
 
 SPARK_READY := $(VENV)/.spark-installed
 
-.PHONY: run test test-spark bench lint build-test pytest demo-data clean
+.PHONY: run validate test test-spark bench lint build-test pytest demo-data clean
 
 $(BIN)/dbt: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +23,21 @@ $(SPARK_READY): pyproject.toml $(BIN)/dbt
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,spark]'
 	touch $@
 
-run: $(BIN)/dbt
-	$(BIN)/python scripts/generate_demo_data.py --if-missing
-	$(BIN)/dbt build --quiet
+# One writer at a time: a second run stops with a message (WAIT=seconds
+# queues it instead). Freshness is reported, never fatal; BI reads the copy
+# that scripts/publish.py swaps in after a good build.
+LOCKED = $(BIN)/python scripts/with_lock.py $(WAREHOUSE) --wait $(or $(WAIT),0) --
+
+run: $(BIN)/dbt validate
+	$(LOCKED) $(BIN)/python scripts/generate_demo_data.py --if-missing
+	$(LOCKED) $(BIN)/dbt source freshness --quiet > /dev/null || true
+	$(LOCKED) $(BIN)/dbt build --quiet
+	$(LOCKED) $(BIN)/python scripts/publish.py
 	$(BIN)/python scripts/summarize.py
+
+# The seed CSVs, checked before anything is built (scripts/validate_seeds.py).
+validate: $(BIN)/dbt
+	$(BIN)/python scripts/validate_seeds.py
 
 test: lint build-test pytest
 

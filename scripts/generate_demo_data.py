@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -102,10 +103,12 @@ class DemoData:
     def __init__(self, leads: int, days: int, seed: int, end_date: dt.date) -> None:
         self.rng = np.random.default_rng(seed)
         self.n = leads
-        self.end = int(
+        end_of_day = int(
             dt.datetime.combine(end_date, dt.time(), dt.UTC).timestamp() + DAY - 1
         )
-        self.start = self.end + 1 - days * DAY
+        self.start = end_of_day + 1 - days * DAY
+        # Nothing happens after now: a demo ending today stops at this second.
+        self.end = min(end_of_day, int(time.time()))
         rng = self.rng
         self.interest = rng.beta(1.1, 3.5, leads)
         self.fit = rng.beta(2.0, 2.0, leads)

@@ -3,9 +3,9 @@ data, and check that every mart is equal: every row, numbers within a
 tolerance. DuckDB builds the last day in one full refresh; Spark builds the
 last days one run at a time, carrying its state forward, so the check also
 covers incremental runs on Spark. Marts are discovered from the DuckDB
-build, so new marts are compared without changing this script; the run log
-(rpt_scoring_runs) and the time a run changed a CRM sync row differ by design
-and are left out."""
+build, so new marts are compared without changing this script; the run logs
+(rpt_scoring_runs, rpt_data_quality) and the time a run changed a CRM sync
+row differ by design and are left out."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from generate_demo_data import generate
 REPO = Path(__file__).resolve().parents[1]
 SOURCE_SCHEMAS = ("marketing", "crm")
 MART_SCHEMA = "marts"
-RUN_LOG = "rpt_scoring_runs"
+RUN_LOGS = ("rpt_scoring_runs", "rpt_data_quality")
 # Columns that record when a run wrote a row: they differ between any two
 # builds by design and are left out.
 RUN_TIME_COLUMNS = {"fct_crm_lead_scores": {"changed_at"}}
@@ -68,8 +68,9 @@ def duckdb_marts(warehouse: Path) -> dict[str, tuple[list[str], list[Row]]]:
             name
             for (name,) in con.execute(
                 "select table_name from information_schema.tables"
-                " where table_schema = ? and table_name <> ? order by table_name",
-                [MART_SCHEMA, RUN_LOG],
+                f" where table_schema = ? and table_name not in {RUN_LOGS}"
+                " order by table_name",
+                [MART_SCHEMA],
             ).fetchall()
         ]
         marts = {}
@@ -88,7 +89,7 @@ def spark_marts() -> dict[str, tuple[list[str], list[Row]]]:
     spark = SparkSession.builder.getOrCreate()
     marts = {}
     for table in spark.catalog.listTables(MART_SCHEMA):
-        if table.isTemporary or table.name == RUN_LOG:
+        if table.isTemporary or table.name in RUN_LOGS:
             continue
         frame = spark.table(f"{MART_SCHEMA}.{table.name}")
         marts[table.name] = (frame.columns, [tuple(row) for row in frame.collect()])

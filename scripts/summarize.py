@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+from pathlib import Path
 
 import duckdb
 
@@ -88,6 +90,38 @@ def routing_line(con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
+def quarantine_line(con: duckdb.DuckDBPyConnection) -> str | None:
+    """One line on the raw rows the last run quarantined (rpt_data_quality)."""
+    rows = con.execute(
+        """
+        select source_table, issue, row_count
+        from marts.rpt_data_quality
+        where run_started_at = (select max(run_started_at) from marts.rpt_data_quality)
+        order by source_table, issue
+        """
+    ).fetchall()
+    if not rows:
+        return None
+    parts = ", ".join(f"{table} {issue} {count:,}" for table, issue, count in rows)
+    return f"Quarantined raw rows (see rpt_data_quality): {parts}."
+
+
+def freshness_line(sources_json: Path) -> str | None:
+    """One line on stale sources, from `dbt source freshness`."""
+    if not sources_json.exists():
+        return None
+    results = json.loads(sources_json.read_text())["results"]
+    stale = [
+        f"{result['unique_id'].split('.', 2)[2]} loaded"
+        f" {result['max_loaded_at_time_ago_in_s'] / 3600:.0f} h ago ({result['status']})"
+        for result in results
+        if result["status"] != "pass" and "max_loaded_at_time_ago_in_s" in result
+    ]
+    if not stale:
+        return f"Source freshness: all {len(results)} source tables are fresh."
+    return "Source freshness: " + "; ".join(stale) + "."
+
+
 def percent(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
 
@@ -99,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("LEAD_SCORING_DUCKDB", DEFAULT_WAREHOUSE),
         help="DuckDB file (default: $LEAD_SCORING_DUCKDB or %(default)s)",
     )
+    parser.add_argument(
+        "--sources-json",
+        default="target/sources.json",
+        help="results of dbt source freshness (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     con = duckdb.connect(args.warehouse, read_only=True)
     try:
@@ -109,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         run = last_run(con)
         performance = performance_rows(con)
         routing = routing_line(con)
+        quarantined = quarantine_line(con)
         marts = [
             name
             for (name,) in con.execute(
@@ -121,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Scores as of {as_of} are in {args.warehouse}, schema marts")
     print(f"({', '.join(marts)}).")
     print(run)
+    for line in (quarantined, freshness_line(Path(args.sources_json))):
+        if line:
+            print(line)
     print()
     header = ("model", "status", "group", "leads", "sales-ready", "avg score")
     print("{:<16}{:<8}{:<10}{:>8}{:>13}{:>11}".format(*header))

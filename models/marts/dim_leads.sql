@@ -1,5 +1,6 @@
 -- One row per lead: who the lead is, without the raw email address (the CRM
 -- sync table is the only mart that carries it).
+-- depends_on: {{ ref('int_seed_fingerprints') }}  (a broken seed stops it)
 with
 
 leads as (

@@ -161,13 +161,15 @@ class Project:
         return result
 
     def marts(self) -> dict[str, list[tuple]]:
-        """Every row of every mart but the run log, in a stable order, without
-        the columns that record when a run wrote a row."""
+        """Every row of every mart but the run logs (rpt_scoring_runs,
+        rpt_data_quality), in a stable order, without the columns that record
+        when a run wrote a row."""
         tables = [
             name
             for (name,) in self.query(
                 "select table_name from information_schema.tables"
-                " where table_schema = 'marts' and table_name <> 'rpt_scoring_runs'"
+                " where table_schema = 'marts'"
+                " and table_name not in ('rpt_scoring_runs', 'rpt_data_quality')"
                 " order by table_name"
             )
         ]

@@ -2,6 +2,7 @@
 -- their cookie was identified as (also for visits before identification).
 -- loaded_at is when the event reached the warehouse as the lead's: the
 -- later of the event's and the identification's _loaded_at.
+-- depends_on: {{ ref('int_seed_fingerprints') }}  (a broken seed stops it)
 with
 
 web_events as (

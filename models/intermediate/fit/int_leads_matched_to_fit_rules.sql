@@ -1,6 +1,7 @@
 -- One row per lead and fit rule of a scored model that the lead matches.
 -- Attributes are unpivoted to (lead, attribute, value) so one comparison per
 -- operator serves every column; text is compared trimmed and lowercased.
+-- depends_on: {{ ref('int_seed_fingerprints') }}  (a broken seed stops it)
 {%- set attributes = [
     'email', 'email_domain', 'job_title', 'department', 'company_name',
     'company_size', 'industry', 'country', 'city',

@@ -3,6 +3,7 @@
 -- relationships on stg_crm__lead_stage_changes.stage warns about it).
 -- funnel_rank orders the stages a lead moves forward through: a lead in
 -- `sql` has passed `sal`, one in `won` or `lost` has been an opportunity.
+-- depends_on: {{ ref('int_seed_fingerprints') }}  (a broken seed stops it)
 with
 
 stage_changes as (

@@ -3,6 +3,10 @@
 -- rules, bands). Names, descriptions, owners, status and routing do not
 -- count. When a fingerprint changes, the next run rescores the model's
 -- whole history (see int_score_state and the scoring_window macro).
+-- It waits for the tests of every seed, and the first models of each
+-- branch wait for it: a seed that fails a test rebuilds nothing.
+-- depends_on: {{ ref('routing_rules') }}
+-- depends_on: {{ ref('pipeline_stages') }}
 with
 
 scoring_models as (

@@ -1,0 +1,55 @@
+-- Data quality of the raw tables: one row per run, source table and kind
+-- of problem, with the number of rows it concerns. Quarantined rows are
+-- left out of scoring (the base_ models in staging hold them, with their
+-- quarantine_reason); a malformed email only drops the address. Appended
+-- by every run, so a dashboard shows the trend.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+) }}
+-- depends_on: {{ ref('int_seed_fingerprints') }}  (a broken seed stops it)
+{%- set bases = [
+    ('marketing.leads', 'base_marketing__leads'),
+    ('marketing.web_events', 'base_marketing__web_events'),
+    ('marketing.visitor_identities', 'base_marketing__visitor_identities'),
+    ('marketing.email_events', 'base_marketing__email_events'),
+    ('marketing.form_submissions', 'base_marketing__form_submissions'),
+    ('marketing.form_answers', 'base_marketing__form_answers'),
+    ('marketing.social_events', 'base_marketing__social_events'),
+    ('crm.lead_stage_changes', 'base_crm__lead_stage_changes'),
+] %}
+with
+
+quarantined as (
+    {%- for source_table, base in bases %}
+
+        select
+            '{{ source_table }}' as source_table,
+            quarantine_reason as issue
+        from {{ ref(base) }}
+        where quarantine_reason is not null
+        union all
+    {%- endfor %}
+
+    select
+        'marketing.leads' as source_table,
+        'malformed_email' as issue
+    from {{ ref('base_marketing__leads') }}
+    where has_malformed_email
+
+),
+
+final as (
+
+    select
+        source_table,
+        issue,
+        count(*) as row_count,
+        {{ as_of_date() }} as as_of,
+        {{ run_started_timestamp() }} as run_started_at
+    from quarantined
+    group by source_table, issue
+
+)
+
+select * from final

@@ -1,0 +1,77 @@
+-- Every raw email event, cleaned, with why it is quarantined (null: it is
+-- good). Email event types are a closed list (design §1).
+with
+
+source as (
+
+    select * from {{ source('marketing', 'email_events') }}
+
+),
+
+leads as (
+
+    select lead_id
+    from {{ ref('stg_marketing__leads') }}
+
+),
+
+renamed as (
+
+    select
+        cast(event_id as {{ dbt.type_string() }}) as event_id,
+        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
+        cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
+        cast(email_id as {{ dbt.type_string() }}) as email_id,
+        lower(trim(event_type)) as event_type,
+        link_url,
+        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        renamed.*,
+        leads.lead_id is not null as is_lead_known,
+        row_number() over (
+            partition by renamed.event_id order by renamed._loaded_at desc
+        ) as version_rank
+    from renamed
+    left join leads
+        on renamed.lead_id = leads.lead_id
+
+),
+
+final as (
+
+    select
+        event_id,
+        lead_id,
+        campaign_id,
+        email_id,
+        event_type,
+        link_url,
+        {{ quarantine_reason(
+            [
+                'event_id', 'lead_id', 'campaign_id', 'email_id',
+                'event_type', 'occurred_at',
+            ],
+            'occurred_at',
+            [
+                (
+                    "event_type not in ('delivered', 'open', 'click', 'bounce',"
+                    ~ " 'unsubscribe', 'spam_report')",
+                    'unknown_event_type',
+                ),
+                ('not is_lead_known', 'unknown_lead'),
+            ],
+        ) }} as quarantine_reason,
+        occurred_at,
+        _loaded_at
+    from checked
+
+)
+
+select * from final

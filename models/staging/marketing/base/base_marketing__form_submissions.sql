@@ -1,0 +1,66 @@
+-- Every raw form submission, cleaned, with why it is quarantined (null: it
+-- is good).
+with
+
+source as (
+
+    select * from {{ source('marketing', 'form_submissions') }}
+
+),
+
+leads as (
+
+    select lead_id
+    from {{ ref('stg_marketing__leads') }}
+
+),
+
+renamed as (
+
+    select
+        cast(submission_id as {{ dbt.type_string() }}) as submission_id,
+        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
+        cast(visitor_id as {{ dbt.type_string() }}) as visitor_id,
+        cast(form_id as {{ dbt.type_string() }}) as form_id,
+        page_url,
+        cast(submitted_at as {{ dbt.type_timestamp() }}) as submitted_at,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        renamed.*,
+        leads.lead_id is not null as is_lead_known,
+        row_number() over (
+            partition by renamed.submission_id
+            order by renamed._loaded_at desc
+        ) as version_rank
+    from renamed
+    left join leads
+        on renamed.lead_id = leads.lead_id
+
+),
+
+final as (
+
+    select
+        submission_id,
+        lead_id,
+        visitor_id,
+        form_id,
+        page_url,
+        {{ quarantine_reason(
+            ['submission_id', 'form_id', 'submitted_at'],
+            'submitted_at',
+            [('lead_id is not null and not is_lead_known', 'unknown_lead')],
+        ) }} as quarantine_reason,
+        submitted_at,
+        _loaded_at
+    from checked
+
+)
+
+select * from final

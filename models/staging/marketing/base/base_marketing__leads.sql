@@ -1,0 +1,74 @@
+-- Every raw lead, cleaned, with why it is quarantined (null: it is good). A
+-- malformed email does not quarantine the lead: the address is dropped and
+-- flagged, the lead is scored without it.
+with
+
+source as (
+
+    select * from {{ source('marketing', 'leads') }}
+
+),
+
+renamed as (
+
+    select
+        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
+        lower(trim(email)) as raw_email,
+        trim(job_title) as job_title,
+        trim(department) as department,
+        trim(company_name) as company_name,
+        trim(industry) as industry,
+        upper(trim(country)) as country,
+        trim(city) as city,
+        cast(company_size as {{ dbt.type_int() }}) as company_size,
+        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
+        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        *,
+        raw_email like '%_@_%._%'
+        and raw_email not like '%@%@%'
+        and raw_email not like '% %' as is_email_well_formed,
+        row_number() over (
+            partition by lead_id
+            order by updated_at desc, _loaded_at desc
+        ) as version_rank
+    from renamed
+
+),
+
+final as (
+
+    select
+        lead_id,
+        case when is_email_well_formed then raw_email end as email,
+        case
+            when is_email_well_formed
+                then lower({{ dbt.split_part('raw_email', "'@'", 2) }})
+        end as email_domain,
+        job_title,
+        department,
+        company_name,
+        industry,
+        country,
+        city,
+        {{ quarantine_reason(
+            ['lead_id', 'created_at', 'updated_at'], 'created_at'
+        ) }} as quarantine_reason,
+        company_size,
+        raw_email is not null
+        and not is_email_well_formed as has_malformed_email,
+        created_at,
+        updated_at,
+        _loaded_at
+    from checked
+
+)
+
+select * from final

@@ -1,0 +1,69 @@
+-- Every raw web event, cleaned, with why it is quarantined (null: it is
+-- good).
+with
+
+source as (
+
+    select * from {{ source('marketing', 'web_events') }}
+
+),
+
+leads as (
+
+    select lead_id
+    from {{ ref('stg_marketing__leads') }}
+
+),
+
+renamed as (
+
+    select
+        cast(event_id as {{ dbt.type_string() }}) as event_id,
+        cast(visitor_id as {{ dbt.type_string() }}) as visitor_id,
+        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
+        lower(trim(event_type)) as event_type,
+        page_url,
+        cast(asset_id as {{ dbt.type_string() }}) as asset_id,
+        cast(duration_seconds as {{ dbt.type_int() }}) as duration_seconds,
+        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        renamed.*,
+        leads.lead_id is not null as is_lead_known,
+        row_number() over (
+            partition by renamed.event_id order by renamed._loaded_at desc
+        ) as version_rank
+    from renamed
+    left join leads
+        on renamed.lead_id = leads.lead_id
+
+),
+
+final as (
+
+    select
+        event_id,
+        visitor_id,
+        lead_id,
+        event_type,
+        page_url,
+        asset_id,
+        {{ quarantine_reason(
+            ['event_id', 'visitor_id', 'event_type', 'page_url', 'occurred_at'],
+            'occurred_at',
+            [('lead_id is not null and not is_lead_known', 'unknown_lead')],
+        ) }} as quarantine_reason,
+        duration_seconds,
+        occurred_at,
+        _loaded_at
+    from checked
+
+)
+
+select * from final

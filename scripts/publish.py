@@ -1,0 +1,73 @@
+"""Publish the marts to a separate DuckDB file for BI tools, swapped in
+atomically.
+
+A scheduled run holds the warehouse for writing, and DuckDB lets no other
+process open a file that one process writes. BI tools read the published
+copy instead: after each successful run, the marts (and the scoring model
+seeds, for labels) are copied into a new file next to it, which then
+replaces the published one in a single rename. A dashboard that opens the
+published file sees the last good run, whole, never a run half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
+SCHEMAS = ("marts", "scoring_model")
+
+
+def publish(warehouse: Path, published: Path) -> int:
+    """Copy the marts into `published`; return the number of tables."""
+    temporary = published.with_name(f".{published.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    con = duckdb.connect(str(temporary))
+    try:
+        con.execute(f"attach '{warehouse}' as warehouse (read_only)")
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables"
+            " where table_catalog = 'warehouse' and table_type = 'BASE TABLE'"
+            f" and table_schema in {SCHEMAS} order by all"
+        ).fetchall()
+        for schema in SCHEMAS:
+            con.execute(f"create schema {schema}")
+        for schema, table in tables:
+            con.execute(
+                f"create table {schema}.{table} as select * from warehouse.{schema}.{table}"
+            )
+        con.execute("detach warehouse")
+        con.close()
+    except BaseException:
+        con.close()
+        temporary.unlink(missing_ok=True)
+        raise
+    os.replace(temporary, published)
+    return len(tables)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=Path(os.environ.get("LEAD_SCORING_DUCKDB", DEFAULT_WAREHOUSE)),
+    )
+    parser.add_argument(
+        "--to", type=Path, help="default: <warehouse>_published.duckdb alongside it"
+    )
+    args = parser.parse_args(argv)
+    published = args.to or args.warehouse.with_name(
+        f"{args.warehouse.stem}_published.duckdb"
+    )
+    count = publish(args.warehouse, published)
+    print(f"Published {count} tables for BI to {published} (read it read-only).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Run a command while holding the warehouse's lock, so that two runs never
+write the same DuckDB file at once (DuckDB allows one writer).
+
+    with_lock.py data/lead_scoring.duckdb [--wait SECONDS] -- dbt build
+
+The lock is an advisory lock on <warehouse>.lock, released by the operating
+system when the process ends, even when it is killed. A second run stops at
+once with a message naming the run that holds the lock, or waits up to
+--wait seconds for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import fcntl
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BUSY = 75  # EX_TEMPFAIL: try again later
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("warehouse", type=Path)
+    parser.add_argument(
+        "--wait", type=float, default=0, help="seconds to wait for the lock"
+    )
+    argv = sys.argv[1:] if argv is None else argv
+    if "--" not in argv or argv.index("--") == len(argv) - 1:
+        parser.error("give the command to run after --")
+    split = argv.index("--")
+    args = parser.parse_args(argv[:split])
+    command = argv[split + 1 :]
+
+    path = Path(f"{args.warehouse}.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as lock:
+        deadline = time.monotonic() + args.wait
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    lock.seek(0)
+                    holder = lock.read().strip() or "another process"
+                    print(
+                        f"{args.warehouse} is being written by {holder}. Wait for"
+                        " that run to finish (or stop it), then run again; pass"
+                        " --wait SECONDS to queue behind it.",
+                        file=sys.stderr,
+                    )
+                    return BUSY
+                time.sleep(0.5)
+        lock.seek(0)
+        lock.truncate()
+        started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        lock.write(f"pid {os.getpid()} ({' '.join(command)}, started {started})\n")
+        lock.flush()
+        return subprocess.run(command).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""scripts/validate_seeds.py: each mistake an analyst can make in a seed,
+written into a copy of the project's seeds, gets a message naming the file,
+the row as a spreadsheet shows it, the column and what is allowed."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "scripts"))
+import validate_seeds  # noqa: E402
+
+
+def edit(name: str, old: str, new: str) -> Callable[[Path], None]:
+    """Replace text in seeds/<name>.csv (exactly once)."""
+
+    def apply(seeds: Path) -> None:
+        path = seeds / f"{name}.csv"
+        text = path.read_text()
+        assert text.count(old) == 1, f"{old!r} is not once in {name}.csv"
+        path.write_text(text.replace(old, new))
+
+    return apply
+
+
+def append(name: str, line: str) -> Callable[[Path], None]:
+    def apply(seeds: Path) -> None:
+        path = seeds / f"{name}.csv"
+        path.write_text(path.read_text() + line + "\n")
+
+    return apply
+
+
+def rewrite(name: str, change: Callable[[bytes], bytes]) -> Callable[[Path], None]:
+    def apply(seeds: Path) -> None:
+        path = seeds / f"{name}.csv"
+        path.write_bytes(change(path.read_bytes()))
+
+    return apply
+
+
+# (mistake, how to make it, what the message must say). Row numbers count the
+# header as row 1, as a spreadsheet does.
+CASES = [
+    (
+        "points not a number",
+        edit(
+            "activity_rules",
+            "web.page_view,,,,1,engagement,5",
+            "web.page_view,,,,ten,engagement,5",
+        ),
+        "seeds/activity_rules.csv, row 2, column points: 'ten' is not a whole number.",
+    ),
+    (
+        "points empty",
+        edit("fit_rules", "%chief%,15,false", "%chief%,,false"),
+        "seeds/fit_rules.csv, row 2, column points: is empty; a value is required.",
+    ),
+    (
+        "unknown activity type",
+        edit("activity_rules", "b2b_core,email.open,", "b2b_core,email.opened,"),
+        "seeds/activity_rules.csv, row 9, column activity_type: 'email.opened' is not"
+        " an activity type. Did you mean 'email.open'?",
+    ),
+    (
+        "a typo in a web event type",
+        edit(
+            "activity_rules",
+            "core_pricing_view,b2b_core,web.page_view",
+            "core_pricing_view,b2b_core,web.pageview",
+        ),
+        "seeds/activity_rules.csv, row 3, column activity_type: 'web.pageview' is not"
+        " an activity type. Did you mean 'web.page_view'?",
+    ),
+    (
+        "unknown operator",
+        edit(
+            "fit_rules",
+            "core_department,b2b_core,department,in",
+            "core_department,b2b_core,department,inn",
+        ),
+        "seeds/fit_rules.csv, row 8, column operator: 'inn' is not allowed. Did you"
+        " mean 'in'? Allowed: equals, not_equals, like, in, between, is_missing.",
+    ),
+    (
+        "malformed between",
+        edit("fit_rules", "between,50..2000", "between,50-2000"),
+        "seeds/fit_rules.csv, row 9, column value: '50-2000' is not a range: write"
+        " low..high",
+    ),
+    (
+        "between the wrong way round",
+        edit("fit_rules", "between,1..9,", "between,9..1,"),
+        "seeds/fit_rules.csv, row 11, column value: '9..1' is not a range",
+    ),
+    (
+        "malformed in list",
+        edit("fit_rules", "in,US|CA|GB|DE|FR|NL", "in,US||GB"),
+        "seeds/fit_rules.csv, row 13, column value: 'US||GB' is not a list",
+    ),
+    (
+        "duplicate rule id",
+        edit("activity_rules", "core_download,b2b_core", "core_pricing_view,b2b_core"),
+        "seeds/activity_rules.csv, row 6, column rule_id: 'core_pricing_view' is a"
+        " duplicate of row 3: rule_id must be unique.",
+    ),
+    (
+        "rule of an unknown model",
+        append(
+            "activity_rules", "x_rule,b2b_cor,web.page_view,,,,1,engagement,,,true,Typo"
+        ),
+        "seeds/activity_rules.csv, row 40, column model_id: 'b2b_cor' is not a model"
+        " of scoring_models.csv. Did you mean 'b2b_core'?",
+    ),
+    (
+        "group of an unknown model",
+        append("score_groups", "enterprise,cold,,10,false,1"),
+        "seeds/score_groups.csv, row 8, column model_id: 'enterprise' is not a model"
+        " of scoring_models.csv. Did you mean 'enterprise_it'?",
+    ),
+    (
+        "routing rule of an unknown model",
+        append("routing_rules", "core,hot,enter,route_to_sales,sdr,4,Typo"),
+        "seeds/routing_rules.csv, row 10, column model_id: 'core' is not a model",
+    ),
+    (
+        "bands leave a gap",
+        edit("score_groups", "b2b_core,warm,30,60", "b2b_core,warm,35,60"),
+        "seeds/score_groups.csv, row 3, column min_score: '35' leaves scores from 30"
+        " up to 35 of model b2b_core in no group.",
+    ),
+    (
+        "bands overlap",
+        edit("score_groups", "enterprise_it,hot,80,", "enterprise_it,hot,70,"),
+        "seeds/score_groups.csv, row 7, column min_score: '70' overlaps group 'warm'"
+        " (row 6): scores from 70 up to 80 of model enterprise_it are in both.",
+    ),
+    (
+        "highest band closed",
+        edit("score_groups", "b2b_core,hot,60,,true", "b2b_core,hot,60,200,true"),
+        "seeds/score_groups.csv, row 4, column max_score: '200' leaves scores of 200"
+        " and above of model b2b_core in no group",
+    ),
+    (
+        "routing rule for an unknown group",
+        edit("routing_rules", "b2b_core,warm,exit", "b2b_core,wram,exit"),
+        "seeds/routing_rules.csv, row 5, column group_name: 'wram' is not a group of"
+        " model b2b_core in score_groups.csv. Did you mean 'warm'?",
+    ),
+    (
+        "negative decay_days",
+        edit("scoring_models", "active,half_life,30,", "active,half_life,-30,"),
+        "seeds/scoring_models.csv, row 2, column decay_days: '-30' must be a whole"
+        " number of days above 0 with decay_method half_life.",
+    ),
+    (
+        "missing decay_days",
+        edit("scoring_models", "active,inactivity,14,", "active,inactivity,,"),
+        "seeds/scoring_models.csv, row 3, column decay_days: must be a whole number"
+        " of days above 0 with decay_method inactivity.",
+    ),
+    (
+        "model with no group",
+        append("scoring_models", "abm,ABM,Accounts,me,draft,none,,,,,"),
+        "seeds/scoring_models.csv, row 4, column model_id: 'abm' has no group in"
+        " score_groups.csv",
+    ),
+    (
+        "wrong header",
+        edit("routing_rules", "sla_hours", "sla"),
+        "seeds/routing_rules.csv, row 1, column sla: is not a column of routing_rules."
+        " Did you mean 'sla_hours'?",
+    ),
+    (
+        "missing column",
+        rewrite(
+            "score_categories",
+            lambda text: b"\n".join(
+                line.rsplit(b",", 1)[0] for line in text.splitlines()
+            ),
+        ),
+        "seeds/score_categories.csv, row 1, column max_points: is missing from the"
+        " header row.",
+    ),
+    (
+        "semicolon separators",
+        rewrite("pipeline_stages", lambda text: text.replace(b",", b";")),
+        "seeds/pipeline_stages.csv, row 1: the columns are separated by ';'",
+    ),
+    (
+        "byte order mark",
+        rewrite("routing_rules", lambda text: b"\xef\xbb\xbf" + text),
+        "seeds/routing_rules.csv, row 1: the file starts with a byte order mark",
+    ),
+    (
+        "a row with an unquoted comma",
+        edit(
+            "activity_rules",
+            "true,Any page view\ncore_pricing",
+            "true,Any page, view\ncore_pricing",
+        ),
+        "seeds/activity_rules.csv, row 2: has 13 values, the header has 12 columns",
+    ),
+]
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    copy = tmp_path / "seeds"
+    shutil.copytree(REPO / "seeds", copy)
+    return copy
+
+
+def test_the_project_seeds_are_valid(seeds: Path) -> None:
+    assert validate_seeds.validate(seeds) == []
+
+
+@pytest.mark.parametrize(
+    ("make_mistake", "message"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_each_mistake_is_named_with_file_row_and_column(
+    seeds: Path, make_mistake: Callable[[Path], None], message: str
+) -> None:
+    make_mistake(seeds)
+    problems = [str(problem) for problem in validate_seeds.validate(seeds)]
+    assert any(problem.startswith(message) for problem in problems), problems
+
+
+def test_every_problem_is_reported_at_once(
+    seeds: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for _, make_mistake, _ in CASES[:3]:
+        make_mistake(seeds)
+    assert validate_seeds.main(["--seeds", str(seeds)]) == 1
+    reported = capsys.readouterr().err
+    assert reported.startswith("3 problem(s) in the seeds; nothing was built:")
+    for _, _, message in CASES[:3]:
+        assert message in reported
