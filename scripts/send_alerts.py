@@ -2,8 +2,12 @@
 
 Reads marts.fct_routing_actions (with the lead's email and top reasons from
 marts.fct_crm_lead_scores) and posts each route_to_sales action of the last
---max-age-days up to the warehouse's as_of as one JSON object (older actions
-of a long history are never sent).
+--max-age-days (7) up to the warehouse's as_of as one JSON object (older
+actions of a long history are never sent). Late events can move a
+transition to another day within the lookback, which changes the action's
+id: an alert already sent for the same lead, model, group and target within
+--max-age-days of it counts as sent. One sender runs at a time (a lock on
+the journal).
 Dry by default: it prints what it would send; --send posts.
 
 Exactly once. A journal (SQLite, next to the warehouse) records each action
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fcntl
 import json
 import os
 import sqlite3
@@ -102,6 +107,8 @@ class Journal:
             """
             create table if not exists sent_alerts (
                 routing_action_id text primary key,
+                alert_key text not null,
+                transition_date text not null,
                 status text not null check (status in ('sending', 'sent', 'failed')),
                 attempts integer not null,
                 last_error text,
@@ -117,14 +124,36 @@ class Journal:
         ).fetchone()
         return row[0] if row else None
 
-    def mark_sending(self, action_id: str) -> None:
+    def sent_before(self, action: dict, within_days: int) -> str | None:
+        """The id of a sent alert for the same lead, model, group, event,
+        action and target whose transition was at most within_days away: late
+        data moved the transition to another day, and with it the id."""
+        row = self.con.execute(
+            "select routing_action_id from sent_alerts where alert_key = ?"
+            " and status = 'sent' and routing_action_id <> ?"
+            " and abs(julianday(transition_date) - julianday(?)) <= ?",
+            [
+                alert_key(action),
+                action["routing_action_id"],
+                action["transition_date"],
+                within_days,
+            ],
+        ).fetchone()
+        return row[0] if row else None
+
+    def mark_sending(self, action: dict) -> None:
         self.con.execute(
             """
-            insert into sent_alerts values (?, 'sending', 1, null, ?, null)
+            insert into sent_alerts values (?, ?, ?, 'sending', 1, null, ?, null)
             on conflict (routing_action_id) do update
             set status = 'sending', attempts = attempts + 1
             """,
-            [action_id, now()],
+            [
+                action["routing_action_id"],
+                alert_key(action),
+                action["transition_date"],
+                now(),
+            ],
         )
 
     def mark(self, action_id: str, status: str, error: str | None = None) -> None:
@@ -136,6 +165,12 @@ class Journal:
 
     def close(self) -> None:
         self.con.close()
+
+
+def alert_key(action: dict) -> str:
+    return "|".join(
+        str(action[name]) for name in ("model_id", "lead_id", "group_name", "target")
+    )
 
 
 def now() -> str:
@@ -196,7 +231,7 @@ def send_one(
     """Send one action, retrying definite failures; return its final status."""
     action_id = action["routing_action_id"]
     for attempt in range(retries + 1):
-        journal.mark_sending(action_id)
+        journal.mark_sending(action)
         try:
             post(url, action, timeout)
         except Unconfirmed as error:
@@ -213,6 +248,46 @@ def send_one(
     return "failed"
 
 
+def send_all(actions: list[dict], journal: Journal, args: argparse.Namespace) -> int:
+    """Send the actions not sent yet; report; exit status 1 when any failed
+    or is unconfirmed."""
+    counts = {"sent": 0, "failed": 0, "sending": 0, "already sent": 0}
+    unconfirmed = []
+    try:
+        for action in actions:
+            status = journal.status(action["routing_action_id"])
+            if status is None and journal.sent_before(action, args.max_age_days):
+                journal.mark_sending(action)
+                journal.mark(action["routing_action_id"], "sent", "moved by late data")
+                status = "sent"
+            if status == "sent":
+                counts["already sent"] += 1
+                continue
+            if status == "sending" and not args.resend_unconfirmed:
+                unconfirmed.append(action["routing_action_id"])
+                continue
+            result = send_one(
+                args.url, action, journal, args.retries, args.backoff, args.timeout
+            )
+            counts[result] += 1
+            if result == "sending":
+                unconfirmed.append(action["routing_action_id"])
+    finally:
+        journal.close()
+
+    print(
+        f"Alerts: {counts['sent']} sent, {counts['already sent']} sent before,"
+        f" {counts['failed']} failed (retried next run), {len(unconfirmed)} unconfirmed."
+    )
+    for action_id in unconfirmed:
+        print(
+            f"  unconfirmed {action_id}: a run stopped while posting it; check the"
+            " webhook, then rerun with --resend-unconfirmed if it never arrived.",
+            file=sys.stderr,
+        )
+    return 0 if counts["failed"] == 0 and not unconfirmed else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -227,7 +302,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--journal", type=Path, help="default: <warehouse>.alerts.sqlite alongside it"
     )
-    parser.add_argument("--max-age-days", type=int, default=2)
+    parser.add_argument(
+        "--max-age-days",
+        type=int,
+        default=7,
+        help="send the actions of the last N days (at least lookback_days + 1)",
+    )
     parser.add_argument("--retries", type=int, default=4)
     parser.add_argument(
         "--backoff", type=float, default=1.0, help="first retry delay, seconds"
@@ -260,38 +340,16 @@ def main(argv: list[str] | None = None) -> int:
         print("--send needs --url or $LEAD_SCORING_ALERT_WEBHOOK.", file=sys.stderr)
         return 2
 
-    journal = Journal(journal_path)
-    counts = {"sent": 0, "failed": 0, "sending": 0, "already sent": 0}
-    unconfirmed = []
-    try:
-        for action in actions:
-            status = journal.status(action["routing_action_id"])
-            if status == "sent":
-                counts["already sent"] += 1
-                continue
-            if status == "sending" and not args.resend_unconfirmed:
-                unconfirmed.append(action["routing_action_id"])
-                continue
-            result = send_one(
-                args.url, action, journal, args.retries, args.backoff, args.timeout
+    with Path(f"{journal_path}.lock").open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(
+                f"Another send_alerts.py is running on {journal_path}; this one stops.",
+                file=sys.stderr,
             )
-            counts[result] += 1
-            if result == "sending":
-                unconfirmed.append(action["routing_action_id"])
-    finally:
-        journal.close()
-
-    print(
-        f"Alerts: {counts['sent']} sent, {counts['already sent']} sent before,"
-        f" {counts['failed']} failed (retried next run), {len(unconfirmed)} unconfirmed."
-    )
-    for action_id in unconfirmed:
-        print(
-            f"  unconfirmed {action_id}: a run stopped while posting it; check the"
-            " webhook, then rerun with --resend-unconfirmed if it never arrived.",
-            file=sys.stderr,
-        )
-    return 0 if counts["failed"] == 0 and not unconfirmed else 1
+            return 75
+        return send_all(actions, Journal(journal_path), args)
 
 
 if __name__ == "__main__":

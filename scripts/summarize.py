@@ -97,6 +97,7 @@ def quarantine_line(con: duckdb.DuckDBPyConnection) -> str | None:
         select source_table, issue, row_count
         from marts.rpt_data_quality
         where run_started_at = (select max(run_started_at) from marts.rpt_data_quality)
+            and issue <> 'usable_rows'
         order by source_table, issue
         """
     ).fetchall()

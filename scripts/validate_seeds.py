@@ -236,6 +236,8 @@ def type_problem(value: str, kind: str) -> str | None:
             return "is not true or false."
     elif kind == "date":
         try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError(value)
             dt.date.fromisoformat(value)
         except ValueError:
             return "is not a date written YYYY-MM-DD."
@@ -294,7 +296,7 @@ def check_duplicates(
     seen: dict[tuple[str, ...], int] = {}
     for row in rows:
         value = tuple(row[column] for column in key)
-        if not all(value):
+        if not value[0]:
             continue
         if value in seen:
             problems.append(
@@ -537,6 +539,7 @@ def validate(seeds: Path) -> list[Problem]:
         ("score_categories", ("model_id", "category")),
         ("score_groups", ("model_id", "group_name")),
         ("pipeline_stages", ("crm_stage",)),
+        ("routing_rules", ("model_id", "group_name", "on_event", "action", "target")),
     ):
         if name in rows:
             check_duplicates(name, rows[name], key, problems)

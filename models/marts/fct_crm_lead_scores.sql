@@ -5,12 +5,13 @@
 -- `where changed_at > <its last sync>`. Draft models are never synced.
 --
 -- Incremental: each run compares every row with the one it wrote before
--- and keeps changed_at where nothing changed; the table is rewritten whole
--- (by model on Spark).
+-- and keeps changed_at where nothing changed. All rows share one value of
+-- sync_partition, so each run replaces the whole table (and a model that
+-- is no longer active leaves it) while it reads the previous rows.
 {{ config(
     materialized='incremental',
-    unique_key='model_id',
-    partition_by=['model_id'] if target.type == 'spark' else none,
+    unique_key='sync_partition',
+    partition_by=['sync_partition'] if target.type == 'spark' else none,
 ) }}
 {%- set whole = dbt.type_int() %}
 {#- A row keeps changed_at while its synced values stay the same. #}
@@ -232,7 +233,8 @@ final as (
 
     select
         fingerprinted.*,
-        {{ changed_at }} as changed_at
+        {{ changed_at }} as changed_at,
+        'all' as sync_partition
     from fingerprinted
     {%- if is_incremental() %}
     left join previous

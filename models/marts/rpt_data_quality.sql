@@ -1,5 +1,6 @@
 -- Data quality of the raw tables: one row per run, source table and kind
--- of problem, with the number of rows it concerns. Quarantined rows are
+-- of problem, with the number of rows it concerns, and the usable rows
+-- (issue usable_rows), so that a clean run shows too. Quarantined rows are
 -- left out of scoring (the base_ models in staging hold them, with their
 -- quarantine_reason); a malformed email only drops the address. Appended
 -- by every run, so a dashboard shows the trend.
@@ -20,14 +21,13 @@
 ] %}
 with
 
-quarantined as (
+checked_rows as (
     {%- for source_table, base in bases %}
 
         select
             '{{ source_table }}' as source_table,
             quarantine_reason as issue
         from {{ ref(base) }}
-        where quarantine_reason is not null
         union all
     {%- endfor %}
 
@@ -43,11 +43,11 @@ final as (
 
     select
         source_table,
-        issue,
+        coalesce(issue, 'usable_rows') as issue,
         count(*) as row_count,
         {{ as_of_date() }} as as_of,
         {{ run_started_timestamp() }} as run_started_at
-    from quarantined
+    from checked_rows
     group by source_table, issue
 
 )

@@ -86,15 +86,15 @@ baseline as (
         model_id,
         cohort_month,
         count(*) as baseline_leads,
-        avg(case when funnel_rank >= 1 then 1.0 else 0.0 end)
+        avg(case when funnel_rank >= 1 then 1 else 0 end)
             as baseline_sal_share,
-        avg(case when funnel_rank >= 2 then 1.0 else 0.0 end)
+        avg(case when funnel_rank >= 2 then 1 else 0 end)
             as baseline_sql_share,
-        avg(case when funnel_rank >= 3 then 1.0 else 0.0 end)
+        avg(case when funnel_rank >= 3 then 1 else 0 end)
             as baseline_opportunity_share,
-        avg(case when funnel_rank >= 4 then 1.0 else 0.0 end)
+        avg(case when funnel_rank >= 4 then 1 else 0 end)
             as baseline_won_share,
-        avg(case when is_rejected then 1.0 else 0.0 end)
+        avg(case when is_rejected then 1 else 0 end)
             as baseline_rejected_share
     from never_handed_off
     group by model_id, cohort_month
@@ -109,12 +109,12 @@ cohorts as (
         group_name,
         handoff_month as cohort_month,
         count(*) as handoffs,
-        avg(case when has_reached_sal then 1.0 else 0.0 end) as sal_share,
-        avg(case when has_reached_sql then 1.0 else 0.0 end) as sql_share,
-        avg(case when has_reached_opportunity then 1.0 else 0.0 end)
+        avg(case when has_reached_sal then 1 else 0 end) as sal_share,
+        avg(case when has_reached_sql then 1 else 0 end) as sql_share,
+        avg(case when has_reached_opportunity then 1 else 0 end)
             as opportunity_share,
-        avg(case when has_reached_won then 1.0 else 0.0 end) as won_share,
-        avg(case when is_rejected then 1.0 else 0.0 end) as rejected_share,
+        avg(case when has_reached_won then 1 else 0 end) as won_share,
+        avg(case when is_rejected then 1 else 0 end) as rejected_share,
         cast(median(days_to_sal) as double) as median_days_to_sal,
         cast(median(days_to_sql) as double) as median_days_to_sql,
         cast(median(days_to_opportunity) as double)

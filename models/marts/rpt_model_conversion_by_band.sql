@@ -61,7 +61,7 @@ final as (
         band_order,
         count(*) as leads,
         sum(case when is_converted then 1 else 0 end) as converted_leads,
-        avg(case when is_converted then 1.0 else 0.0 end) as conversion_rate,
+        avg(case when is_converted then 1 else 0 end) as conversion_rate,
         min(lead_score) as min_score,
         max(lead_score) as max_score
     from bands

@@ -40,7 +40,7 @@ ranked as (
             count(*) over (
                 partition by model_id, round(lead_score, 6)
             ) - 1
-        ) / 2.0 as average_rank
+        ) / 2 as average_rank
     from leads_scored
 
 ),
@@ -83,17 +83,18 @@ final as (
         rank_sums.converted_leads,
         counts.sales_ready_leads,
         counts.sales_ready_converted_leads,
-        rank_sums.converted_leads * 1.0 / counts.leads as conversion_rate,
-        counts.sales_ready_converted_leads * 1.0
+        rank_sums.converted_leads / counts.leads as conversion_rate,
+        counts.sales_ready_converted_leads
         / nullif(counts.sales_ready_leads, 0) as sales_ready_precision,
-        counts.sales_ready_converted_leads * 1.0
+        counts.sales_ready_converted_leads
         / nullif(rank_sums.converted_leads, 0) as sales_ready_recall,
         (
             rank_sums.converted_rank_sum
-            - rank_sums.converted_leads * (rank_sums.converted_leads + 1) / 2.0
+            - rank_sums.converted_leads * (rank_sums.converted_leads + 1) / 2
         )
         / nullif(rank_sums.converted_leads * rank_sums.other_leads, 0) as auc,
-        counts.period_end <= {{ as_of_date() }} as is_test_period_complete,
+        {{ dbt.dateadd('day', -1, 'counts.period_end') }}
+        <= {{ as_of_date() }} as is_test_period_complete,
         counts.period_start as test_period_start,
         counts.period_end as test_period_end
     from counts

@@ -202,12 +202,15 @@ def test_bad_rows_are_counted_and_the_good_rows_score_as_without_them(
     counted = project.query(
         "select source_table, issue, row_count from marts.rpt_data_quality"
         " where run_started_at = (select max(run_started_at) from marts.rpt_data_quality)"
+        " and issue <> 'usable_rows'"
     )
     assert {(table, issue): count for table, issue, count in counted} == expected
-    # The first (clean) run counted nothing.
+    # The first (clean) run counted only usable rows: the 5 leads A-D and M.
     assert project.query(
-        "select count(distinct run_started_at) from marts.rpt_data_quality"
-    ) == [(1,)]
+        "select issue, row_count from marts.rpt_data_quality"
+        " where run_started_at = (select min(run_started_at) from marts.rpt_data_quality)"
+        " and source_table = 'marketing.leads'"
+    ) == [("usable_rows", 5)]
 
 
 def test_only_the_crm_sync_holds_email_addresses(project: Project) -> None:

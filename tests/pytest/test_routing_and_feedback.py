@@ -346,7 +346,7 @@ def test_crm_sync_changed_at_moves_only_with_the_synced_values(
 
 
 def test_alert_sender_reads_the_built_marts(routed: Project, tmp_path: Path) -> None:
-    """A dry run over the last two days (03-19 and 03-20) lists E's two
+    """A dry run over the last seven days (from 03-14) lists E's two
     route_to_sales actions, with its email. (On a copy of the warehouse: the
     dbt run in this process still holds the file.)"""
     warehouse = tmp_path / "copy.duckdb"
@@ -363,7 +363,7 @@ def test_alert_sender_reads_the_built_marts(routed: Project, tmp_path: Path) -> 
         check=True,
     )
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("Dry run: 2 route_to_sales action(s)")
+    assert lines[0].startswith("Dry run: 2 route_to_sales action(s) of the last 7 days")
     sent = [json.loads(line) for line in lines[1:]]
     assert sorted((a["model_id"], a["lead_id"], a["email"]) for a in sent) == [
         ("hand", "E", "e@acme.com"),

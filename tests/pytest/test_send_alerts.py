@@ -2,7 +2,7 @@
 retries with backoff, and exactly once across a crash and a restart.
 
 The warehouse holds the three marts the sender reads, written by hand: four
-route_to_sales actions of the last two days (a1-a4), one older (old) and one
+route_to_sales actions of the last seven days (a1-a4), one older (old) and one
 nurture action (n1), as of 2026-03-20."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def warehouse(tmp_path: Path) -> Path:
             ('a2', 'L2', 'route_to_sales', date '2026-03-19'),
             ('a3', 'L3', 'route_to_sales', date '2026-03-20'),
             ('a4', 'L4', 'route_to_sales', date '2026-03-20'),
-            ('old', 'L5', 'route_to_sales', date '2026-03-18'),
+            ('old', 'L5', 'route_to_sales', date '2026-03-10'),
             ('n1', 'L6', 'add_to_nurture', date '2026-03-20')
         ) as actions (routing_action_id, lead_id, action, transition_date),
         lateral (
@@ -175,6 +175,10 @@ def test_exactly_once_across_a_crash_and_a_restart(
         stderr=subprocess.PIPE,
     )
     assert holding.wait(30), "the sender never posted a2"
+    # A second sender meanwhile stops at once: one sender at a time.
+    second = run(warehouse, "--send", "--url", webhook.url)
+    assert second.returncode == 75
+    assert "Another send_alerts.py is running" in second.stderr
     os.kill(process.pid, signal.SIGKILL)
     process.wait(30)
     release.set()
@@ -196,3 +200,21 @@ def test_exactly_once_across_a_crash_and_a_restart(
     assert resent.returncode == 0
     assert webhook.received[-1][:2] == ("a2", "a2")
     assert len(webhook.received) == 5
+
+
+def test_an_alert_moved_to_another_day_by_late_data_is_not_sent_again(
+    warehouse: Path, webhook: Webhook
+) -> None:
+    """After a1 (L1, 03-19) is sent, late events move L1's transition to
+    03-17: the action gets a new id, but the alert for L1 went out already."""
+    assert run(warehouse, "--send", "--url", webhook.url).returncode == 0
+    con = duckdb.connect(str(warehouse))
+    con.execute(
+        "update marts.fct_routing_actions set routing_action_id = 'a1moved',"
+        " transition_date = date '2026-03-17' where routing_action_id = 'a1'"
+    )
+    con.close()
+    again = run(warehouse, "--send", "--url", webhook.url)
+    assert again.returncode == 0
+    assert "0 sent, 4 sent before" in again.stdout
+    assert sorted(webhook.ids()) == ["a1", "a2", "a3", "a4"]

@@ -171,6 +171,18 @@ CASES = [
         " score_groups.csv",
     ),
     (
+        "a date not written YYYY-MM-DD",
+        edit("scoring_models", "2026-06-01", "20260601"),
+        "seeds/scoring_models.csv, row 2, column activated_on: '20260601' is not a date"
+        " written YYYY-MM-DD.",
+    ),
+    (
+        "a routing rule twice",
+        append("routing_rules", "b2b_core,hot,enter,route_to_sales,sdr_queue,4,Again"),
+        "seeds/routing_rules.csv, row 10, column target: 'b2b_core / hot / enter /"
+        " route_to_sales / sdr_queue' is a duplicate of row 2",
+    ),
+    (
         "wrong header",
         edit("routing_rules", "sla_hours", "sla"),
         "seeds/routing_rules.csv, row 1, column sla: is not a column of routing_rules."

@@ -32,14 +32,38 @@ checked as (
 
     select
         renamed.*,
-        leads.lead_id is not null as is_lead_known,
-        row_number() over (
-            partition by renamed.lead_id, renamed.stage, renamed.changed_at
-            order by renamed._loaded_at desc
-        ) as version_rank
+        leads.lead_id is not null as is_lead_known
     from renamed
     left join leads
         on renamed.lead_id = leads.lead_id
+
+),
+
+problems as (
+
+    select
+        *,
+        {{ row_problem(
+            ['lead_id', 'stage', 'changed_at'],
+            'changed_at',
+            [('not is_lead_known', 'unknown_lead')],
+        ) }} as row_problem
+    from checked
+
+),
+
+-- Of the rows with one key, the latest usable one is kept.
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by lead_id, stage, changed_at
+            order by
+                case when row_problem is null then 0 else 1 end,
+                _loaded_at desc
+        ) as version_rank
+    from problems
 
 ),
 
@@ -49,15 +73,14 @@ final as (
         lead_id,
         stage,
         owner_id,
-        {{ quarantine_reason(
-            ['lead_id', 'stage', 'changed_at'],
-            'changed_at',
-            [('not is_lead_known', 'unknown_lead')],
-        ) }} as quarantine_reason,
+        coalesce(
+            row_problem,
+            case when version_rank > 1 then 'duplicate_key' end
+        ) as quarantine_reason,
         amount,
         changed_at,
         _loaded_at
-    from checked
+    from ranked
 
 )
 

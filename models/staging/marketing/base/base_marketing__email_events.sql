@@ -34,26 +34,18 @@ checked as (
 
     select
         renamed.*,
-        leads.lead_id is not null as is_lead_known,
-        row_number() over (
-            partition by renamed.event_id order by renamed._loaded_at desc
-        ) as version_rank
+        leads.lead_id is not null as is_lead_known
     from renamed
     left join leads
         on renamed.lead_id = leads.lead_id
 
 ),
 
-final as (
+problems as (
 
     select
-        event_id,
-        lead_id,
-        campaign_id,
-        email_id,
-        event_type,
-        link_url,
-        {{ quarantine_reason(
+        *,
+        {{ row_problem(
             [
                 'event_id', 'lead_id', 'campaign_id', 'email_id',
                 'event_type', 'occurred_at',
@@ -67,10 +59,42 @@ final as (
                 ),
                 ('not is_lead_known', 'unknown_lead'),
             ],
-        ) }} as quarantine_reason,
+        ) }} as row_problem
+    from checked
+
+),
+
+-- Of the rows with one key, the latest usable one is kept.
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by event_id
+            order by
+                case when row_problem is null then 0 else 1 end,
+                _loaded_at desc
+        ) as version_rank
+    from problems
+
+),
+
+final as (
+
+    select
+        event_id,
+        lead_id,
+        campaign_id,
+        email_id,
+        event_type,
+        link_url,
+        coalesce(
+            row_problem,
+            case when version_rank > 1 then 'duplicate_key' end
+        ) as quarantine_reason,
         occurred_at,
         _loaded_at
-    from checked
+    from ranked
 
 )
 

@@ -31,14 +31,37 @@ checked as (
 
     select
         renamed.*,
-        submissions.submission_id is not null as is_submission_known,
-        row_number() over (
-            partition by renamed.submission_id, renamed.question_id
-            order by renamed._loaded_at desc
-        ) as version_rank
+        submissions.submission_id is not null as is_submission_known
     from renamed
     left join submissions
         on renamed.submission_id = submissions.submission_id
+
+),
+
+problems as (
+
+    select
+        *,
+        {{ row_problem(
+            ['submission_id', 'question_id', 'answer'],
+            checks=[('not is_submission_known', 'unknown_submission')],
+        ) }} as row_problem
+    from checked
+
+),
+
+-- Of the rows with one key, the latest usable one is kept.
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by submission_id, question_id
+            order by
+                case when row_problem is null then 0 else 1 end,
+                _loaded_at desc
+        ) as version_rank
+    from problems
 
 ),
 
@@ -48,12 +71,12 @@ final as (
         submission_id,
         question_id,
         answer,
-        {{ quarantine_reason(
-            ['submission_id', 'question_id', 'answer'],
-            checks=[('not is_submission_known', 'unknown_submission')],
-        ) }} as quarantine_reason,
+        coalesce(
+            row_problem,
+            case when version_rank > 1 then 'duplicate_key' end
+        ) as quarantine_reason,
         _loaded_at
-    from checked
+    from ranked
 
 )
 

@@ -33,14 +33,38 @@ checked as (
 
     select
         renamed.*,
-        leads.lead_id is not null as is_lead_known,
-        row_number() over (
-            partition by renamed.submission_id
-            order by renamed._loaded_at desc
-        ) as version_rank
+        leads.lead_id is not null as is_lead_known
     from renamed
     left join leads
         on renamed.lead_id = leads.lead_id
+
+),
+
+problems as (
+
+    select
+        *,
+        {{ row_problem(
+            ['submission_id', 'form_id', 'submitted_at'],
+            'submitted_at',
+            [('lead_id is not null and not is_lead_known', 'unknown_lead')],
+        ) }} as row_problem
+    from checked
+
+),
+
+-- Of the rows with one key, the latest usable one is kept.
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by submission_id
+            order by
+                case when row_problem is null then 0 else 1 end,
+                _loaded_at desc
+        ) as version_rank
+    from problems
 
 ),
 
@@ -52,14 +76,13 @@ final as (
         visitor_id,
         form_id,
         page_url,
-        {{ quarantine_reason(
-            ['submission_id', 'form_id', 'submitted_at'],
-            'submitted_at',
-            [('lead_id is not null and not is_lead_known', 'unknown_lead')],
-        ) }} as quarantine_reason,
+        coalesce(
+            row_problem,
+            case when version_rank > 1 then 'duplicate_key' end
+        ) as quarantine_reason,
         submitted_at,
         _loaded_at
-    from checked
+    from ranked
 
 )
 

@@ -34,12 +34,34 @@ checked as (
         *,
         raw_email like '%_@_%._%'
         and raw_email not like '%@%@%'
-        and raw_email not like '% %' as is_email_well_formed,
+        and raw_email not like '% %' as is_email_well_formed
+    from renamed
+
+),
+
+problems as (
+
+    select
+        *,
+        {{ row_problem(
+            ['lead_id', 'created_at', 'updated_at'], 'created_at'
+        ) }} as row_problem
+    from checked
+
+),
+
+-- Of the rows with one key, the latest usable one is kept.
+ranked as (
+
+    select
+        *,
         row_number() over (
             partition by lead_id
-            order by updated_at desc, _loaded_at desc
+            order by
+                case when row_problem is null then 0 else 1 end,
+                updated_at desc, _loaded_at desc
         ) as version_rank
-    from renamed
+    from problems
 
 ),
 
@@ -58,16 +80,17 @@ final as (
         industry,
         country,
         city,
-        {{ quarantine_reason(
-            ['lead_id', 'created_at', 'updated_at'], 'created_at'
-        ) }} as quarantine_reason,
+        coalesce(
+            row_problem,
+            case when version_rank > 1 then 'duplicate_key' end
+        ) as quarantine_reason,
         company_size,
         raw_email is not null
         and not is_email_well_formed as has_malformed_email,
         created_at,
         updated_at,
         _loaded_at
-    from checked
+    from ranked
 
 )
 

@@ -1,6 +1,6 @@
 -- Every raw identification of a cookie, cleaned, with why it is
 -- quarantined (null: it is good). A cookie belongs to one lead: its
--- earliest complete identification; later ones count as duplicates.
+-- earliest usable identification; later ones count as duplicates.
 with
 
 source as (
@@ -31,21 +31,39 @@ checked as (
 
     select
         renamed.*,
-        leads.lead_id is not null as is_lead_known,
-        row_number() over (
-            partition by renamed.visitor_id
-            order by
-                case
-                    when renamed.lead_id is null then 1
-                    when renamed.identified_at is null then 1
-                    else 0
-                end,
-                renamed.identified_at asc,
-                renamed.lead_id asc
-        ) as version_rank
+        leads.lead_id is not null as is_lead_known
     from renamed
     left join leads
         on renamed.lead_id = leads.lead_id
+
+),
+
+problems as (
+
+    select
+        *,
+        {{ row_problem(
+            ['visitor_id', 'lead_id', 'identified_at'],
+            'identified_at',
+            [('not is_lead_known', 'unknown_lead')],
+        ) }} as row_problem
+    from checked
+
+),
+
+-- Of a cookie's identifications, the earliest usable one is kept.
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by visitor_id
+            order by
+                case when row_problem is null then 0 else 1 end,
+                identified_at asc,
+                lead_id asc
+        ) as version_rank
+    from problems
 
 ),
 
@@ -54,14 +72,13 @@ final as (
     select
         visitor_id,
         lead_id,
-        {{ quarantine_reason(
-            ['visitor_id', 'lead_id', 'identified_at'],
-            'identified_at',
-            [('not is_lead_known', 'unknown_lead')],
-        ) }} as quarantine_reason,
+        coalesce(
+            row_problem,
+            case when version_rank > 1 then 'duplicate_key' end
+        ) as quarantine_reason,
         identified_at,
         _loaded_at
-    from checked
+    from ranked
 
 )
 
