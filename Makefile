@@ -63,9 +63,10 @@ pytest: $(BIN)/dbt
 test-spark: $(SPARK_READY)
 	SPARK_LOCAL_IP=127.0.0.1 $(BIN)/python scripts/spark_parity.py
 
-# A daily incremental run against a full refresh (scripts/benchmark.py).
+# Timings at a scale (SCALE=S, M or L) against a one-query floor
+# (scripts/benchmark.py).
 bench: $(BIN)/dbt
-	$(BIN)/python scripts/benchmark.py
+	$(BIN)/python scripts/benchmark.py --scale $(or $(SCALE),S)
 
 demo-data: $(BIN)/dbt
 	$(BIN)/python scripts/generate_demo_data.py

@@ -1,12 +1,22 @@
-"""Time a daily incremental run against a full refresh on demo data.
+"""Benchmark the project at a named scale and compare it with a floor.
 
-Generates a demo warehouse (or reuses one in --workdir), scores it up to the
-day before --end-date, then times, as a scheduler would run them:
-1. `dbt build` of --end-date, carrying the state forward (the daily run);
-2. `dbt build --full-refresh` of the same day.
-Each is a separate dbt process, so the times include dbt's start-up. The
-table also splits out the models that carry the score state (from dbt's
-run_results.json), where incremental runs save their work.
+    benchmark.py --scale S        (S: 10,000 leads; M: 100,000; L: 1,000,000)
+
+Generates the demo data for the scale (365 days to --end-date, the two demo
+models), or reuses it from --workdir, then measures on a copy of it, each
+dbt command in its own process as a scheduler runs it:
+1. data generation (recorded when the data was generated);
+2. a full build of the day before --end-date: `dbt run --full-refresh`
+   (models alone), then `dbt build --full-refresh` (models and tests);
+3. the incremental daily run: the last day's events, held back so far, are
+   appended and `dbt build` scores --end-date;
+4. the reference floor: scripts/reference_scores.sql, one hand-written
+   DuckDB query for the same current scores, timed on the final warehouse
+   and checked row by row against marts.fct_lead_scores;
+5. dbt's fixed start-up (a `dbt run` that selects nothing) and the peak
+   memory (largest resident set) of every process of the benchmark.
+Prints a table and writes the results to <workdir>/<scale>/results.json,
+with the machine's cores and memory.
 """
 
 from __future__ import annotations
@@ -15,30 +25,33 @@ import argparse
 import datetime as dt
 import json
 import os
+import platform
+import resource
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import duckdb
 from generate_demo_data import generate
 
 REPO = Path(__file__).resolve().parents[1]
-STATE_MODELS = (
-    "int_score_state",
-    "int_late_activities",
-    "int_score_segments",
-    "int_segment_state",
-    "int_decay_turns",
-    "int_decay_rising_crossings",
-    "int_decay_falling_crossings",
-    "int_decay_transitions",
-    "fct_group_transitions",
-    "fct_score_history",
-    "rpt_scoring_runs",
-)
+SCALES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
+DAYS = 365
+# Source tables and their time column: the rows of the last day are held
+# back and appended before the daily run.
+EVENT_TABLES = {
+    "marketing.web_events": "occurred_at",
+    "marketing.email_events": "occurred_at",
+    "marketing.form_submissions": "submitted_at",
+    "marketing.social_events": "occurred_at",
+    "marketing.visitor_identities": "identified_at",
+    "crm.lead_stage_changes": "changed_at",
+}
 
 
-def run_dbt(command: str, target: Path, as_of: dt.date, *flags: str) -> float:
+def dbt(target: Path, as_of: dt.date, command: str, *flags: str) -> float:
     """Run one dbt command in its own process; return its wall seconds."""
     started = time.monotonic()
     subprocess.run(
@@ -58,70 +71,196 @@ def run_dbt(command: str, target: Path, as_of: dt.date, *flags: str) -> float:
     return time.monotonic() - started
 
 
-def dbt(workdir: Path, as_of: dt.date, *flags: str) -> dict[str, float]:
-    """Time one dbt build; return wall seconds and dbt's own timings. A
-    `dbt parse` with the same vars first, untimed, so that both timed runs
-    start from a warm partial parse (changing vars makes dbt parse again)."""
-    target = workdir / "target"
-    run_dbt("parse", target, as_of)
-    wall = run_dbt("build", target, as_of, *flags)
-    results = json.loads((target / "run_results.json").read_text())
-    timings = {
-        result["unique_id"].split(".")[-1]: result["execution_time"]
-        for result in results["results"]
-    }
-    state = sum(timings.get(name, 0.0) for name in STATE_MODELS)
+def hold_back_last_day(warehouse: Path, day: dt.date) -> int:
+    """Move the source rows of `day` and later into schema holdback."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("create schema holdback")
+        held = 0
+        for table, column in EVENT_TABLES.items():
+            name = table.split(".")[1]
+            con.execute(
+                f"create table holdback.{name} as select * from {table}"
+                f" where {column} >= date '{day}'"
+            )
+            con.execute(f"delete from {table} where {column} >= date '{day}'")
+            held += con.execute(f"select count(*) from holdback.{name}").fetchone()[0]
+        # Answers belong to their submission: held back with it.
+        con.execute(
+            "create table holdback.form_answers as select * from marketing.form_answers"
+            " where submission_id in (select submission_id from holdback.form_submissions)"
+        )
+        con.execute(
+            "delete from marketing.form_answers"
+            " where submission_id in (select submission_id from holdback.form_submissions)"
+        )
+        return held
+    finally:
+        con.close()
+
+
+def append_held_back(warehouse: Path) -> None:
+    con = duckdb.connect(str(warehouse))
+    try:
+        for table in [*EVENT_TABLES, "marketing.form_answers"]:
+            name = table.split(".")[1]
+            con.execute(f"insert into {table} select * from holdback.{name}")
+        con.execute("drop schema holdback cascade")
+    finally:
+        con.close()
+
+
+def source_rows(warehouse: Path) -> dict[str, int]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables"
+            " where table_schema in ('marketing', 'crm') order by 1"
+        ).fetchall()
+        return {
+            name: con.execute(f"select count(*) from {name}").fetchone()[0]
+            for (name,) in tables
+        }
+    finally:
+        con.close()
+
+
+def reference_floor(warehouse: Path, as_of: dt.date) -> tuple[float, int, int]:
+    """Time the floor query; return its seconds, its rows and the rows that
+    differ from marts.fct_lead_scores (score or exclusion, or missing)."""
+    sql = (REPO / "scripts" / "reference_scores.sql").read_text()
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        started = time.monotonic()
+        con.execute(f"create temp table reference as {sql.format(as_of=as_of)}")
+        seconds = time.monotonic() - started
+        rows, differing = con.execute(
+            """
+            select
+                count(*),
+                count(*) filter (
+                    where scores.lead_id is null or reference.lead_id is null
+                    or abs(scores.lead_score - reference.lead_score) > 1e-9
+                    or scores.is_excluded <> reference.is_excluded
+                )
+            from marts.fct_lead_scores as scores
+            full join reference using (lead_id, model_id)
+            """
+        ).fetchone()
+        return seconds, rows, differing
+    finally:
+        con.close()
+
+
+def peak_memory_gib() -> float:
+    """Largest resident set of this process and of every finished child."""
+    kib = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
+    return kib / 1024**2
+
+
+def machine() -> dict[str, object]:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return {
-        "wall": wall,
-        "dbt": results["elapsed_time"],
-        "state_models": state,
-        "models": {name: round(timings.get(name, 0.0), 2) for name in STATE_MODELS},
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory / 1024**3, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--leads", type=int, default=3000)
-    parser.add_argument("--days", type=int, default=180)
+    parser.add_argument("--scale", choices=SCALES, default="S")
     parser.add_argument(
         "--end-date", type=dt.date.fromisoformat, default=dt.date(2026, 10, 31)
     )
     parser.add_argument("--workdir", type=Path, default=REPO / "target" / "benchmark")
     args = parser.parse_args(argv)
 
-    workdir = args.workdir.resolve() / f"{args.leads}-{args.days}"
-    workdir.mkdir(parents=True, exist_ok=True)
-    warehouse = workdir / "demo.duckdb"
-    os.environ["LEAD_SCORING_DUCKDB"] = str(warehouse)
+    leads = SCALES[args.scale]
+    folder = args.workdir.resolve() / args.scale
+    folder.mkdir(parents=True, exist_ok=True)
+    demo, generation_file = folder / "demo.duckdb", folder / "generation.json"
     os.environ["DBT_PROFILES_DIR"] = str(REPO)
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    if not warehouse.exists():
-        generate(str(warehouse), args.leads, args.days, 42, args.end_date, quiet=True)
 
+    if not demo.exists() or not generation_file.exists():
+        demo.unlink(missing_ok=True)
+        print(f"Generating scale {args.scale}: {leads:,} leads over {DAYS} days ...")
+        started = time.monotonic()
+        generate(str(demo), leads, DAYS, 42, args.end_date, quiet=False)
+        generation_file.write_text(
+            json.dumps({"seconds": round(time.monotonic() - started, 1)})
+        )
+    generation = json.loads(generation_file.read_text())["seconds"]
+    rows = source_rows(demo)
+    events = sum(count for name, count in rows.items() if name != "marketing.leads")
+
+    warehouse, target = folder / "run.duckdb", folder / "target"
+    for stale in (warehouse, Path(f"{warehouse}.wal")):
+        stale.unlink(missing_ok=True)
+    shutil.copy(demo, warehouse)
+    os.environ["LEAD_SCORING_DUCKDB"] = str(warehouse)
     day_before = args.end_date - dt.timedelta(days=1)
-    print(f"Demo: {args.leads:,} leads over {args.days} days, {warehouse}")
-    dbt(workdir, day_before, "--full-refresh")
-    daily = dbt(workdir, args.end_date)
-    full = dbt(workdir, args.end_date, "--full-refresh")
+    held = hold_back_last_day(warehouse, args.end_date)
 
+    print(f"Scale {args.scale}: {leads:,} leads, {events:,} events; timing ...")
+    dbt(target, day_before, "parse")
+    dbt(target, day_before, "seed")
+    startup = dbt(target, day_before, "run", "--select", "path:nothing")
+    models = dbt(target, day_before, "run", "--full-refresh")
+    build = dbt(target, day_before, "build", "--full-refresh")
+    append_held_back(warehouse)
+    dbt(target, args.end_date, "parse")
+    daily = dbt(target, args.end_date, "build")
+    floor, floor_rows, differing = reference_floor(warehouse, args.end_date)
+
+    results = {
+        "scale": args.scale,
+        "date": dt.date.today().isoformat(),
+        "machine": machine(),
+        "leads": leads,
+        "days": DAYS,
+        "events": events,
+        "source_rows": rows,
+        "held_back_rows": held,
+        "seconds": {
+            "generation": generation,
+            "dbt_startup": round(startup, 1),
+            "full_run_models": round(models, 1),
+            "full_build_models_and_tests": round(build, 1),
+            "incremental_daily_build": round(daily, 1),
+            "reference_floor": round(floor, 1),
+        },
+        "floor_rows": floor_rows,
+        "floor_rows_differing": differing,
+        "peak_memory_gib": round(peak_memory_gib(), 2),
+    }
+    results["models_over_floor"] = round((models - startup) / floor, 1)
+    (folder / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+
+    print(f"\n{'scale ' + args.scale:<44}{'seconds':>10}")
+    labels = {
+        "generation": "data generation",
+        "dbt_startup": "dbt start-up (a run that selects nothing)",
+        "full_run_models": "full refresh, models (dbt run)",
+        "full_build_models_and_tests": "full refresh, models and tests (dbt build)",
+        "incremental_daily_build": "daily run after one more day (dbt build)",
+        "reference_floor": "reference floor (one DuckDB query)",
+    }
+    for key, label in labels.items():
+        print(f"{label:<44}{results['seconds'][key]:>10.1f}")
     print(
-        f"{'dbt build of ' + str(args.end_date):<34}{'wall':>8}{'dbt':>8}{'state models':>14}"
+        f"{'(models - start-up) / floor':<44}{results['models_over_floor']:>9.1f}x\n"
+        f"{'peak memory':<44}{results['peak_memory_gib']:>7.2f} GiB\n"
+        f"floor: {floor_rows:,} scores, {differing} differ from fct_lead_scores\n"
+        f"results: {folder / 'results.json'}"
     )
-    for name, timing in (("daily run (incremental)", daily), ("full refresh", full)):
-        print(
-            f"{name:<34}{timing['wall']:>7.1f}s{timing['dbt']:>7.1f}s"
-            f"{timing['state_models']:>13.1f}s"
-        )
-    for name in STATE_MODELS:
-        print(
-            f"  {name:<32}{daily['models'][name]:>7.2f}s{full['models'][name]:>7.2f}s"
-        )
-    print(
-        f"{'full refresh / daily run':<34}{full['wall'] / daily['wall']:>7.1f}x"
-        f"{full['dbt'] / daily['dbt']:>7.1f}x"
-        f"{full['state_models'] / daily['state_models']:>13.1f}x"
-    )
-    return 0
+    return 0 if differing == 0 else 1
 
 
 if __name__ == "__main__":
