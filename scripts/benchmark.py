@@ -152,6 +152,16 @@ def reference_floor(warehouse: Path, as_of: dt.date) -> tuple[float, int, int]:
         con.close()
 
 
+def slowest(target: Path, count: int = 8) -> dict[str, float]:
+    """The slowest nodes of the last dbt command, from run_results.json."""
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    ranked = sorted(results, key=lambda result: -result["execution_time"])
+    return {
+        result["unique_id"].split(".", 2)[2]: round(result["execution_time"], 1)
+        for result in ranked[:count]
+    }
+
+
 def peak_memory_gib() -> float:
     """Largest resident set of this process and of every finished child."""
     kib = max(
@@ -209,18 +219,34 @@ def main(argv: list[str] | None = None) -> int:
     held = hold_back_last_day(warehouse, args.end_date)
 
     print(f"Scale {args.scale}: {leads:,} leads, {events:,} events; timing ...")
+    results: dict = {"scale": args.scale, "seconds": {"generation": generation}}
+
+    def timed(key: str, seconds: float) -> float:
+        """Record a step as soon as it ends (a long run keeps what it did)."""
+        results["seconds"][key] = round(seconds, 1)
+        (folder / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+        print(f"  {key}: {seconds:.1f} s", flush=True)
+        return seconds
+
     dbt(target, day_before, "parse")
     dbt(target, day_before, "seed")
-    startup = dbt(target, day_before, "run", "--select", "path:nothing")
-    models = dbt(target, day_before, "run", "--full-refresh")
-    build = dbt(target, day_before, "build", "--full-refresh")
+    startup = timed(
+        "dbt_startup", dbt(target, day_before, "run", "--select", "path:nothing")
+    )
+    models = timed("full_run_models", dbt(target, day_before, "run", "--full-refresh"))
+    results["slowest_models_full"] = slowest(target)
+    timed(
+        "full_build_models_and_tests",
+        dbt(target, day_before, "build", "--full-refresh"),
+    )
     append_held_back(warehouse)
     dbt(target, args.end_date, "parse")
-    daily = dbt(target, args.end_date, "build")
+    timed("incremental_daily_build", dbt(target, args.end_date, "build"))
+    results["slowest_nodes_daily"] = slowest(target)
     floor, floor_rows, differing = reference_floor(warehouse, args.end_date)
+    timed("reference_floor", floor)
 
-    results = {
-        "scale": args.scale,
+    results |= {
         "date": dt.date.today().isoformat(),
         "machine": machine(),
         "leads": leads,
@@ -228,14 +254,6 @@ def main(argv: list[str] | None = None) -> int:
         "events": events,
         "source_rows": rows,
         "held_back_rows": held,
-        "seconds": {
-            "generation": generation,
-            "dbt_startup": round(startup, 1),
-            "full_run_models": round(models, 1),
-            "full_build_models_and_tests": round(build, 1),
-            "incremental_daily_build": round(daily, 1),
-            "reference_floor": round(floor, 1),
-        },
         "floor_rows": floor_rows,
         "floor_rows_differing": differing,
         "peak_memory_gib": round(peak_memory_gib(), 2),
