@@ -14,7 +14,7 @@ import datetime as dt
 
 import pytest
 from conftest import Project
-from test_hand_scored import load_hand_data, transitions, write_hand_model
+from test_hand_scored import email, load_hand_data, transitions, write_hand_model
 
 LATE = "2026-03-11 12:00:00"
 
@@ -131,15 +131,7 @@ def test_a_late_event_of_a_lead_active_again_is_scored_from_its_first_day(
     carried.append("form_submissions", demo_request_from_b("2026-03-05 10:00:00"))
     carried.append(
         "email_events",
-        [
-            {
-                "event_id": "e4",
-                "lead_id": "B",
-                "event_type": "open",
-                "occurred_at": "2026-03-11 09:00:00",
-                "_loaded_at": LATE,
-            }
-        ],
+        [{**email("e4", "B", "open", "2026-03-11 09:00:00"), "_loaded_at": LATE}],
     )
     carried.build("--vars", "{as_of: '2026-03-11'}")
     assert transitions(carried, "B", "quiet") == [
