@@ -2,8 +2,6 @@
 -- group of a scored model (active or draft: a draft model's handoffs are
 -- the ones it would have made), with the score it had then and the funnel
 -- stages its CRM record reached from that day until its next handoff.
-{%- set end_of_as_of = 'cast(' ~ dbt.dateadd('day', 1, as_of_date())
-    ~ ' as ' ~ dbt.type_timestamp() ~ ')' %}
 with
 
 transitions as (
@@ -48,7 +46,6 @@ funnel_changes as (
         is_rejection,
         changed_date
     from {{ ref('int_stage_changes_mapped_to_funnel') }}
-    where changed_at < {{ end_of_as_of }}
 
 ),
 

@@ -5,8 +5,6 @@
 -- with the lead's first CRM stage change from the transition's day on:
 -- met when that is before due_at, breached when it is later or missing
 -- after due_at, open while due_at is still ahead of the end of as_of.
-{%- set end_of_as_of = 'cast(' ~ dbt.dateadd('day', 1, as_of_date())
-    ~ ' as ' ~ dbt.type_timestamp() ~ ')' %}
 with
 
 transitions as (
@@ -54,7 +52,6 @@ funnel_changes as (
         funnel_stage,
         changed_at
     from {{ ref('int_stage_changes_mapped_to_funnel') }}
-    where changed_at < {{ end_of_as_of }}
 
 ),
 
@@ -167,7 +164,7 @@ final as (
             when due.sla_hours is null then 'not_applicable'
             when responses.changed_at <= due.due_at then 'met'
             when responses.changed_at is not null then 'breached'
-            when due.due_at < {{ end_of_as_of }} then 'breached'
+            when due.due_at < {{ end_of_as_of() }} then 'breached'
             else 'open'
         end as sla_status,
         due.lead_score,

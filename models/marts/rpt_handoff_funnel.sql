@@ -3,8 +3,6 @@
 -- reached each funnel stage, the median days it took, and the same shares
 -- for the model's leads never handed off that were created in that month
 -- (the baseline), with the lift: handoff share / baseline share.
-{%- set end_of_as_of = 'cast(' ~ dbt.dateadd('day', 1, as_of_date())
-    ~ ' as ' ~ dbt.type_timestamp() ~ ')' %}
 with
 
 handoffs as (
@@ -39,7 +37,6 @@ funnel_changes as (
         funnel_rank,
         is_rejection
     from {{ ref('int_stage_changes_mapped_to_funnel') }}
-    where changed_at < {{ end_of_as_of }}
 
 ),
 

@@ -1,6 +1,6 @@
--- CRM stage changes in the funnel's words (the pipeline_stages seed). A
--- stage the seed does not map is left out (the test
--- relationships on stg_crm__lead_stage_changes.stage warns about it).
+-- CRM stage changes up to the end of as_of, in the funnel's words (the
+-- pipeline_stages seed). A stage the seed does not map is left out (the
+-- test relationships on stg_crm__lead_stage_changes.stage warns).
 -- funnel_rank orders the stages a lead moves forward through: a lead in
 -- `sql` has passed `sal`, one in `won` or `lost` has been an opportunity.
 -- depends_on: {{ ref('int_seed_fingerprints') }}  (a broken seed stops it)
@@ -46,6 +46,7 @@ final as (
     from stage_changes
     inner join pipeline_stages
         on stage_changes.stage = pipeline_stages.crm_stage
+    where stage_changes.changed_at < {{ end_of_as_of() }}
 
 )
 
