@@ -2,7 +2,8 @@
 -- day. A change day is the lead's first scored day (created_at), a day with
 -- new points, and (inactivity decay) a day with any activity: between two
 -- change days nothing but decay moves the score. Components are the rule
--- categories plus `_fit`, so a score on any day D of the state's validity is
+-- categories, each from the day of its first points, and `_fit`, on every
+-- change day, so a score on any day D of the state's validity is
 -- clamp(sum over components of min(cap, fixed + decaying * decay(D))) (see
 -- the macro lead_scores_on).
 --
@@ -324,40 +325,28 @@ change_days as (
 
 ),
 
-components as (
-
-    select distinct
-        lead_id,
-        model_id,
-        component
-    from daily_points
-    union all
-    select
-        leads.lead_id,
-        scoring_models.model_id,
-        '_fit' as component
-    from leads
-    cross join scoring_models
-
-),
-
--- Every component of a lead on every change day of the lead, so running
--- sums give each component's state on each change day.
-grid as (
+-- The lead's change days, each with the next one (the end of its state)
+-- and the latest activity up to it.
+lead_change_days as (
 
     select
         change_days.lead_id,
         change_days.model_id,
-        components.component,
         change_days.change_date,
-        change_days.change_date = leads.created_date as is_first_day
+        max(activity_days.last_activity_date) over (
+            partition by change_days.lead_id, change_days.model_id
+            order by change_days.change_date
+            rows between unbounded preceding and current row
+        ) as last_activity_date,
+        lead(change_days.change_date) over (
+            partition by change_days.lead_id, change_days.model_id
+            order by change_days.change_date
+        ) as valid_to
     from change_days
-    inner join components
+    left join activity_days
         on
-            change_days.lead_id = components.lead_id
-            and change_days.model_id = components.model_id
-    inner join leads
-        on change_days.lead_id = leads.lead_id
+            change_days.lead_id = activity_days.lead_id
+            and change_days.change_date = activity_days.change_date
     {%- if rescore_from is not none %}
     inner join rescored
         on
@@ -367,58 +356,80 @@ grid as (
 
 ),
 
+-- Each component's running sums on the days it gets points, valid to the
+-- next such day.
+component_sums as (
+
+    select
+        lead_id,
+        model_id,
+        component,
+        change_date,
+        sum(fixed_points) over (
+            partition by lead_id, model_id, component
+            order by change_date
+            rows between unbounded preceding and current row
+        ) as fixed_points,
+        sum(decaying_points) over (
+            partition by lead_id, model_id, component
+            order by change_date
+            rows between unbounded preceding and current row
+        ) as undecayed_points,
+        sum(scaled_decaying_points) over (
+            partition by lead_id, model_id, component
+            order by change_date
+            rows between unbounded preceding and current row
+        ) as scaled_decaying_points,
+        lead(change_date) over (
+            partition by lead_id, model_id, component
+            order by change_date
+        ) as next_change_date
+    from daily_points
+
+),
+
+-- Every component of a lead on every change day from its first points
+-- on, and the fit on every change day. A range join rather than a window
+-- over all of them: the window held every row in memory at once.
 running as (
 
     select
-        grid.lead_id,
-        grid.model_id,
-        grid.component,
-        grid.change_date,
-        sum(
-            coalesce(daily_points.fixed_points, 0) + case
-                when grid.component = '_fit' and grid.is_first_day
-                    then coalesce(fit.fit_points, 0)
-                else 0
-            end
-        ) over (
-            partition by grid.lead_id, grid.model_id, grid.component
-            order by grid.change_date
-            rows between unbounded preceding and current row
-        ) as fixed_points,
-        sum(coalesce(daily_points.decaying_points, 0)) over (
-            partition by grid.lead_id, grid.model_id, grid.component
-            order by grid.change_date
-            rows between unbounded preceding and current row
-        ) as undecayed_points,
-        sum(coalesce(daily_points.scaled_decaying_points, 0)) over (
-            partition by grid.lead_id, grid.model_id, grid.component
-            order by grid.change_date
-            rows between unbounded preceding and current row
-        ) as scaled_decaying_points,
-        max(activity_days.last_activity_date) over (
-            partition by grid.lead_id, grid.model_id, grid.component
-            order by grid.change_date
-            rows between unbounded preceding and current row
-        ) as last_activity_date,
-        lead(grid.change_date) over (
-            partition by grid.lead_id, grid.model_id, grid.component
-            order by grid.change_date
-        ) as valid_to
-    from grid
-    left join daily_points
+        lead_change_days.lead_id,
+        lead_change_days.model_id,
+        component_sums.component,
+        lead_change_days.change_date,
+        component_sums.fixed_points,
+        component_sums.undecayed_points,
+        component_sums.scaled_decaying_points,
+        lead_change_days.last_activity_date,
+        lead_change_days.valid_to
+    from lead_change_days
+    inner join component_sums
         on
-            grid.lead_id = daily_points.lead_id
-            and grid.model_id = daily_points.model_id
-            and grid.component = daily_points.component
-            and grid.change_date = daily_points.change_date
+            lead_change_days.lead_id = component_sums.lead_id
+            and lead_change_days.model_id = component_sums.model_id
+            and lead_change_days.change_date >= component_sums.change_date
+            and (
+                component_sums.next_change_date is null
+                or lead_change_days.change_date
+                < component_sums.next_change_date
+            )
+    union all
+    select
+        lead_change_days.lead_id,
+        lead_change_days.model_id,
+        '_fit' as component,
+        lead_change_days.change_date,
+        coalesce(fit.fit_points, 0) as fixed_points,
+        0 as undecayed_points,
+        0 as scaled_decaying_points,
+        lead_change_days.last_activity_date,
+        lead_change_days.valid_to
+    from lead_change_days
     left join fit
         on
-            grid.lead_id = fit.lead_id
-            and grid.model_id = fit.model_id
-    left join activity_days
-        on
-            grid.lead_id = activity_days.lead_id
-            and grid.change_date = activity_days.change_date
+            lead_change_days.lead_id = fit.lead_id
+            and lead_change_days.model_id = fit.model_id
 
 ),
 
