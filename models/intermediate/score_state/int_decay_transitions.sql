@@ -1,7 +1,6 @@
 -- One row per day on which decay alone moves a lead into another group,
--- with the groups before and after. The candidate days (boundary crossings
--- on the rising and the falling part of a segment, and its turn day) are
--- each scored, with the day before, and kept where the group changes.
+-- with the groups before and after. The candidate days (int_decay_crossings)
+-- are each scored, with the day before, and kept where the group changes.
 with
 
 candidate_days as (
@@ -10,23 +9,8 @@ candidate_days as (
         lead_id,
         model_id,
         valid_from,
-        crossing_date as score_date
-    from {{ ref('int_decay_rising_crossings') }}
-    union
-    select
-        lead_id,
-        model_id,
-        valid_from,
-        crossing_date as score_date
-    from {{ ref('int_decay_falling_crossings') }}
-    union
-    select
-        lead_id,
-        model_id,
-        valid_from,
-        turn_date as score_date
-    from {{ ref('int_decay_turns') }}
-    where turn_date > search_from and turn_date <= end_date
+        score_date
+    from {{ ref('int_decay_crossings') }}
 
 ),
 

@@ -6,7 +6,7 @@
 -- last run (is_rescored) from the one before transitions_from (the day its
 -- state changed from; null: its first day), and the last segment of the
 -- others, which decay carries from the last run's as_of to this one: for
--- those, start_score and start_slope are taken on search_from, the last
+-- those, start_score is taken on search_from, the last
 -- run's as_of, and decay moves are searched for after it only.
 {%- set window = scoring_window('fct_group_transitions') %}
 {%- set rescored = 'true' if window.rescore_from is none else
@@ -99,9 +99,7 @@ scored as (
         ) }} as start_score,
         {{ clamp_score(
             'sum(' ~ component_points_on('state.end_date') ~ ')'
-        ) }} as end_score,
-        sum({{ decay_slope_on('state.search_from') }}) as start_slope,
-        sum({{ decay_slope_on('state.end_date') }}) as end_slope
+        ) }} as end_score
     from bounded as state
     inner join scoring_models
         on state.model_id = scoring_models.model_id
@@ -127,8 +125,6 @@ final as (
         end_groups.group_name as end_group,
         scored.start_score,
         scored.end_score,
-        scored.start_slope,
-        scored.end_slope,
         scored.valid_from,
         scored.end_date,
         scored.is_rescored,
