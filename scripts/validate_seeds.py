@@ -354,6 +354,18 @@ def check_references(rows: dict[str, list[Row]], problems: list[Problem]) -> Non
     categories = defaultdict(list)
     for row in rows["score_categories"]:
         categories[row["model_id"]].append(row["category"])
+        cap = number(row["max_points"]) if row["max_points"] else None
+        if cap is not None and cap < 0:
+            problems.append(
+                Problem(
+                    "seeds/score_categories.csv",
+                    row.number,
+                    "max_points",
+                    row["max_points"],
+                    "must be 0 or more (the most points the category counts);"
+                    " leave it empty for no cap.",
+                )
+            )
     for row in rows["activity_rules"]:
         model = row["model_id"]
         if model in models and row["category"] not in categories[model]:

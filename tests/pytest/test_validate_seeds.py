@@ -200,6 +200,12 @@ CASES = [
         " header row.",
     ),
     (
+        "a negative category cap",
+        edit("score_categories", "b2b_core,intent,70", "b2b_core,intent,-70"),
+        "seeds/score_categories.csv, row 3, column max_points: '-70' must be 0 or"
+        " more (the most points the category counts); leave it empty for no cap.",
+    ),
+    (
         "semicolon separators",
         rewrite("pipeline_stages", lambda text: text.replace(b",", b";")),
         "seeds/pipeline_stages.csv, row 1: the columns are separated by ';'",
