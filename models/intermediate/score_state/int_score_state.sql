@@ -90,28 +90,22 @@ visitor_identities as (
 
 ),
 
+-- One row per lead and model: every row of a lead is written by the same
+-- run, and its fit is the same on every change day.
 previous_state as (
 
     select
         lead_id,
         model_id,
-        max(case when component = '_fit' then fixed_points end) as fit_points,
-        max(loaded_through) as loaded_through,
+        fixed_points as fit_points,
+        loaded_through,
         -- Rescored from its first day by a run that did not finish.
-        max(
-            case
-                when
-                    scored_at > cast(
-                        '{{ window.last_run_started_at }}'
-                        as {{ dbt.type_timestamp() }}
-                    )
-                    and rescored_from is null
-                    then 1
-                else 0
-            end
-        ) = 1 as is_unfinished
+        scored_at > cast(
+            '{{ window.last_run_started_at }}' as {{ dbt.type_timestamp() }}
+        )
+        and rescored_from is null as is_unfinished
     from {{ this }}
-    group by lead_id, model_id
+    where component = '_fit' and valid_to is null
 
 ),
 {%- endif %}
