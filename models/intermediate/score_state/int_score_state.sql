@@ -63,7 +63,8 @@ leads as (
 
     select
         lead_id,
-        cast(created_at as date) as created_date
+        cast(created_at as date) as created_date,
+        substr({{ dbt.hash('lead_id') }}, 1, 1) as lead_bucket
     from {{ ref('stg_marketing__leads') }}
     where cast(created_at as date) <= {{ as_of_date() }}
 
@@ -457,7 +458,7 @@ final as (
         -- int_late_activities).
         (select max(loaded.loaded_at) from loaded_activities as loaded)
             as loaded_through,
-        substr({{ dbt.hash('running.lead_id') }}, 1, 1) as lead_bucket
+        leads.lead_bucket
     from running
     inner join leads
         on running.lead_id = leads.lead_id
