@@ -328,6 +328,11 @@ lead_change_days as (
         change_days.lead_id,
         change_days.model_id,
         change_days.change_date,
+        leads.created_date,
+        leads.lead_bucket,
+        -- The day from which this run changed the lead's state; null: from
+        -- its first day.
+        {{ rescored_from }} as rescored_from,
         max(activity_days.last_activity_date) over (
             partition by change_days.lead_id, change_days.model_id
             order by change_days.change_date
@@ -338,6 +343,8 @@ lead_change_days as (
             order by change_days.change_date
         ) as valid_to
     from change_days
+    inner join leads
+        on change_days.lead_id = leads.lead_id
     left join activity_days
         on
             change_days.lead_id = activity_days.lead_id
@@ -397,7 +404,10 @@ running as (
         component_sums.undecayed_points,
         component_sums.scaled_decaying_points,
         lead_change_days.last_activity_date,
-        lead_change_days.valid_to
+        lead_change_days.valid_to,
+        lead_change_days.created_date,
+        lead_change_days.lead_bucket,
+        lead_change_days.rescored_from
     from lead_change_days
     inner join component_sums
         on
@@ -419,7 +429,10 @@ running as (
         0 as undecayed_points,
         0 as scaled_decaying_points,
         lead_change_days.last_activity_date,
-        lead_change_days.valid_to
+        lead_change_days.valid_to,
+        lead_change_days.created_date,
+        lead_change_days.lead_bucket,
+        lead_change_days.rescored_from
     from lead_change_days
     left join fit
         on
@@ -442,7 +455,7 @@ final as (
                 then running.scaled_decaying_points * power(
                     0.5,
                     {{ dbt.datediff(
-                        'leads.created_date', 'running.change_date', 'day'
+                        'running.created_date', 'running.change_date', 'day'
                     ) }} / cast(scoring_models.decay_days as double)
                 )
             else running.undecayed_points
@@ -451,25 +464,15 @@ final as (
         running.valid_to,
         running.last_activity_date,
         {{ run_started_timestamp() }} as scored_at,
-        -- The day from which this run changed the lead's state; null: from
-        -- its first day.
-        {{ rescored_from }} as rescored_from,
+        running.rescored_from,
         -- Activities loaded after this are not in the lead's state (see
         -- int_late_activities).
         (select max(loaded.loaded_at) from loaded_activities as loaded)
             as loaded_through,
-        leads.lead_bucket
+        running.lead_bucket
     from running
-    inner join leads
-        on running.lead_id = leads.lead_id
     inner join scoring_models
         on running.model_id = scoring_models.model_id
-    {%- if rescore_from is not none %}
-    inner join rescored
-        on
-            running.lead_id = rescored.lead_id
-            and running.model_id = rescored.model_id
-    {%- endif %}
     left join score_categories
         on
             running.model_id = score_categories.model_id
