@@ -180,6 +180,7 @@ def machine() -> dict[str, object]:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
+        "duckdb_memory_limit": os.environ.get("LEAD_SCORING_DUCKDB_MEMORY", "8GB"),
     }
 
 
