@@ -91,22 +91,32 @@ visitor_identities as (
 
 ),
 
--- One row per lead and model: every row of a lead is written by the same
--- run, and its fit is the same on every change day.
+-- From the open fit row of each lead and model: every row of a lead is
+-- written by the same run, and its fit is the same on every change day.
+-- Grouped all the same, so that a duplicate can never double a lead.
 previous_state as (
 
     select
         lead_id,
         model_id,
-        fixed_points as fit_points,
-        loaded_through,
+        max(fixed_points) as fit_points,
+        max(loaded_through) as loaded_through,
         -- Rescored from its first day by a run that did not finish.
-        scored_at > cast(
-            '{{ window.last_run_started_at }}' as {{ dbt.type_timestamp() }}
-        )
-        and rescored_from is null as is_unfinished
+        max(
+            case
+                when
+                    scored_at > cast(
+                        '{{ window.last_run_started_at }}'
+                        as {{ dbt.type_timestamp() }}
+                    )
+                    and rescored_from is null
+                    then 1
+                else 0
+            end
+        ) = 1 as is_unfinished
     from {{ this }}
     where component = '_fit' and valid_to is null
+    group by lead_id, model_id
 
 ),
 {%- endif %}
