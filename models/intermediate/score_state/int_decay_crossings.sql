@@ -85,6 +85,9 @@ break_points as (
         lead_id,
         model_id,
         valid_from,
+        last_activity_date,
+        search_from,
+        end_date,
         start_factor as decay_factor
     from state
     union
@@ -92,6 +95,9 @@ break_points as (
         lead_id,
         model_id,
         valid_from,
+        last_activity_date,
+        search_from,
+        end_date,
         end_factor as decay_factor
     from state
     union
@@ -99,6 +105,9 @@ break_points as (
         lead_id,
         model_id,
         valid_from,
+        last_activity_date,
+        search_from,
+        end_date,
         (cap_points - fixed_points) / decaying_points as decay_factor
     from state
     where
@@ -115,6 +124,9 @@ break_point_totals as (
         break_points.lead_id,
         break_points.model_id,
         break_points.valid_from,
+        break_points.last_activity_date,
+        break_points.search_from,
+        break_points.end_date,
         break_points.decay_factor,
         sum(
             case
@@ -139,6 +151,9 @@ break_point_totals as (
         break_points.lead_id,
         break_points.model_id,
         break_points.valid_from,
+        break_points.last_activity_date,
+        break_points.search_from,
+        break_points.end_date,
         break_points.decay_factor
 
 ),
@@ -149,6 +164,9 @@ pieces as (
         lead_id,
         model_id,
         valid_from,
+        last_activity_date,
+        search_from,
+        end_date,
         decay_factor as low_factor,
         total_points as low_points,
         lead(decay_factor) over (
@@ -169,6 +187,9 @@ crossings as (
         pieces.lead_id,
         pieces.model_id,
         pieces.valid_from,
+        pieces.last_activity_date,
+        pieces.search_from,
+        pieces.end_date,
         pieces.low_factor
         + (boundaries.boundary_score - pieces.low_points)
         * (pieces.high_factor - pieces.low_factor)
@@ -185,19 +206,6 @@ crossings as (
 
 ),
 
-segment_days as (
-
-    select distinct
-        lead_id,
-        model_id,
-        valid_from,
-        last_activity_date,
-        search_from,
-        end_date
-    from state
-
-),
-
 -- The first day the factor is at or below the crossing factor.
 crossing_days as (
 
@@ -205,8 +213,8 @@ crossing_days as (
         crossings.lead_id,
         crossings.model_id,
         crossings.valid_from,
-        segment_days.search_from,
-        segment_days.end_date,
+        crossings.search_from,
+        crossings.end_date,
         case
             when scoring_models.decay_method = 'half_life'
                 then cast({{ dbt.dateadd(
@@ -218,14 +226,14 @@ crossing_days as (
             when scoring_models.decay_pct >= 100
                 then cast({{ dbt.dateadd(
                     'day', 'scoring_models.decay_days',
-                    'segment_days.last_activity_date',
+                    'crossings.last_activity_date',
                 ) }} as date)
             else cast({{ dbt.dateadd(
                 'day',
                 'cast(ceil(ln(crossings.crossing_factor) / ln(1 - '
                 ~ 'scoring_models.decay_pct / 100.0)) as int) '
                 ~ '* scoring_models.decay_days',
-                'segment_days.last_activity_date',
+                'crossings.last_activity_date',
             ) }} as date)
         end as crossing_date,
         -- The candidates' distance from it: a day, or an inactivity step.
@@ -234,11 +242,6 @@ crossing_days as (
             else scoring_models.decay_days
         end as step_days
     from crossings
-    inner join segment_days
-        on
-            crossings.lead_id = segment_days.lead_id
-            and crossings.model_id = segment_days.model_id
-            and crossings.valid_from = segment_days.valid_from
     inner join scoring_models
         on crossings.model_id = scoring_models.model_id
     where
