@@ -102,11 +102,18 @@ matched as (
             when 'like'
                 then
                     lead_attributes.attribute_value like rules_parsed.rule_value
+            -- The whole value equals an item: one that holds the separator
+            -- equals none.
             when 'in'
-                then {{ dbt.position(
-                    dbt.concat(["'|'", 'lead_attributes.attribute_value', "'|'"]),
-                    'rules_parsed.in_list',
-                ) }} > 0
+                then
+                    {{ dbt.position("'|'", 'lead_attributes.attribute_value') }}
+                    = 0
+                    and {{ dbt.position(
+                        dbt.concat([
+                            "'|'", 'lead_attributes.attribute_value', "'|'"
+                        ]),
+                        'rules_parsed.in_list',
+                    ) }} > 0
             when 'between'
                 then
                     {{ try_cast('lead_attributes.attribute_value', 'double') }}

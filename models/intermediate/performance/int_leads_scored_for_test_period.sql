@@ -51,6 +51,7 @@ score_state as (
         cap_points,
         fixed_points,
         decaying_points,
+        decaying_from,
         valid_from,
         valid_to,
         last_activity_date

@@ -58,14 +58,23 @@ state as (
         state.valid_from,
         state.cap_points,
         state.fixed_points,
-        state.decaying_points,
+        -- Half-life points as they stand on valid_from, from which x runs.
+        case
+            when scoring_models.decay_method = 'half_life'
+                then
+                    state.decaying_points
+                    * {{ decay_factor_on('state.valid_from') }}
+            else state.decaying_points
+        end as decaying_points,
         coalesce(state.last_activity_date, state.valid_from)
             as last_activity_date,
         segments.search_from,
         segments.end_date,
         -- The factor on the first and the last day searched.
-        {{ decay_factor_on('segments.search_from') }} as start_factor,
-        {{ decay_factor_on('segments.end_date') }} as end_factor
+        {{ decay_factor_on('segments.search_from', 'state.valid_from') }}
+            as start_factor,
+        {{ decay_factor_on('segments.end_date', 'state.valid_from') }}
+            as end_factor
     from {{ ref('int_segment_state') }} as state
     inner join segments
         on

@@ -24,6 +24,7 @@ state as (
         state.cap_points,
         state.fixed_points,
         state.decaying_points,
+        state.decaying_from,
         state.valid_from,
         state.valid_to,
         state.last_activity_date,

@@ -239,40 +239,25 @@ rescored as (
 ),
 {%- endif %}
 
--- Points of a day before the lead existed count from its first day on.
-daily_points as (
+-- Each component's points per activity day. Points of a day before the
+-- lead existed count from its first day on (change_date).
+day_points as (
 
     select
         points.lead_id,
         points.model_id,
         points.category as component,
+        points.activity_date,
         greatest(points.activity_date, leads.created_date) as change_date,
         sum(
             case when points.decays then 0 else points.awarded_points end
         ) as fixed_points,
         sum(
             case when points.decays then points.awarded_points else 0 end
-        ) as decaying_points,
-        -- Half-life points scaled to the lead's first day, so that a
-        -- running sum of them decays as one: see decayed_state below.
-        sum(
-            case
-                when
-                    points.decays and scoring_models.decay_method = 'half_life'
-                    then points.awarded_points * power(
-                        2.0,
-                        {{ dbt.datediff(
-                            'leads.created_date', 'points.activity_date', 'day'
-                        ) }} / cast(scoring_models.decay_days as double)
-                    )
-                else 0
-            end
-        ) as scaled_decaying_points
+        ) as decaying_points
     from points
     inner join leads
         on points.lead_id = leads.lead_id
-    inner join scoring_models
-        on points.model_id = scoring_models.model_id
     {%- if rescore_from is not none %}
     inner join rescored
         on
@@ -283,7 +268,25 @@ daily_points as (
         points.lead_id,
         points.model_id,
         points.category,
+        points.activity_date,
         greatest(points.activity_date, leads.created_date)
+
+),
+
+daily_points as (
+
+    select
+        lead_id,
+        model_id,
+        component,
+        change_date,
+        sum(fixed_points) as fixed_points,
+        sum(decaying_points) as decaying_points,
+        -- The latest activity day whose decaying points do not cancel out.
+        max(case when decaying_points <> 0 then activity_date end)
+            as decaying_from
+    from day_points
+    group by lead_id, model_id, component, change_date
 
 ),
 
@@ -338,7 +341,6 @@ lead_change_days as (
         change_days.lead_id,
         change_days.model_id,
         change_days.change_date,
-        leads.created_date,
         leads.lead_bucket,
         -- The day from which this run changed the lead's state; null: from
         -- its first day.
@@ -387,16 +389,59 @@ component_sums as (
             order by change_date
             rows between unbounded preceding and current row
         ) as undecayed_points,
-        sum(scaled_decaying_points) over (
+        max(decaying_from) over (
             partition by lead_id, model_id, component
             order by change_date
             rows between unbounded preceding and current row
-        ) as scaled_decaying_points,
+        ) as decaying_from,
         lead(change_date) over (
             partition by lead_id, model_id, component
             order by change_date
         ) as next_change_date
     from daily_points
+
+),
+
+-- Half-life points at the end of decaying_from, each day's points decayed
+-- from their own day: 0.5 ^ (days / decay_days), exact where the hand
+-- computation is, and finite however old (see decay_factor_on).
+half_life_points as (
+
+    select
+        sums.lead_id,
+        sums.model_id,
+        sums.component,
+        sums.decaying_from,
+        sum(
+            day_points.decaying_points * power(
+                0.5,
+                {{ dbt.datediff(
+                    'day_points.activity_date', 'sums.decaying_from', 'day'
+                ) }} / cast(scoring_models.decay_days as double)
+            )
+        ) as decaying_points
+    from (
+        select distinct
+            lead_id,
+            model_id,
+            component,
+            decaying_from
+        from component_sums
+    ) as sums
+    inner join scoring_models
+        on sums.model_id = scoring_models.model_id
+    inner join day_points
+        on
+            sums.lead_id = day_points.lead_id
+            and sums.model_id = day_points.model_id
+            and sums.component = day_points.component
+            and sums.decaying_from >= day_points.activity_date
+    where scoring_models.decay_method = 'half_life'
+    group by
+        sums.lead_id,
+        sums.model_id,
+        sums.component,
+        sums.decaying_from
 
 ),
 
@@ -411,11 +456,13 @@ running as (
         component_sums.component,
         lead_change_days.change_date,
         component_sums.fixed_points,
-        component_sums.undecayed_points,
-        component_sums.scaled_decaying_points,
+        coalesce(
+            half_life_points.decaying_points, component_sums.undecayed_points
+        ) as decaying_points,
+        coalesce(component_sums.decaying_from, lead_change_days.change_date)
+            as decaying_from,
         lead_change_days.last_activity_date,
         lead_change_days.valid_to,
-        lead_change_days.created_date,
         lead_change_days.lead_bucket,
         lead_change_days.rescored_from
     from lead_change_days
@@ -429,6 +476,12 @@ running as (
                 or lead_change_days.change_date
                 < component_sums.next_change_date
             )
+    left join half_life_points
+        on
+            component_sums.lead_id = half_life_points.lead_id
+            and component_sums.model_id = half_life_points.model_id
+            and component_sums.component = half_life_points.component
+            and component_sums.decaying_from = half_life_points.decaying_from
     union all
     select
         lead_change_days.lead_id,
@@ -436,11 +489,10 @@ running as (
         '_fit' as component,
         lead_change_days.change_date,
         coalesce(fit.fit_points, 0) as fixed_points,
-        0 as undecayed_points,
-        0 as scaled_decaying_points,
+        cast(0 as double) as decaying_points,
+        lead_change_days.change_date as decaying_from,
         lead_change_days.last_activity_date,
         lead_change_days.valid_to,
-        lead_change_days.created_date,
         lead_change_days.lead_bucket,
         lead_change_days.rescored_from
     from lead_change_days
@@ -459,17 +511,10 @@ final as (
         running.component,
         score_categories.max_points as cap_points,
         running.fixed_points,
-        -- Decaying points as they stand at the start of the state.
-        case
-            when scoring_models.decay_method = 'half_life'
-                then running.scaled_decaying_points * power(
-                    0.5,
-                    {{ dbt.datediff(
-                        'running.created_date', 'running.change_date', 'day'
-                    ) }} / cast(scoring_models.decay_days as double)
-                )
-            else running.undecayed_points
-        end as decaying_points,
+        -- Decaying points as they stood at the end of decaying_from
+        -- (half_life), or before decay (inactivity, none).
+        running.decaying_points,
+        running.decaying_from,
         running.change_date as valid_from,
         running.valid_to,
         running.last_activity_date,

@@ -13,6 +13,7 @@ state as (
         cap_points,
         fixed_points,
         decaying_points,
+        decaying_from,
         last_activity_date
     from {{ ref('int_score_state') }}
 

@@ -1,0 +1,296 @@
+"""Scores that land exactly on a band's bound, and decay over long histories.
+
+Every number below is worked out by hand; the scores are as of the end of
+2026-06-20. Each model has one rule per form (form.submit, match_key the
+form id), no caps, and routes its hot group to sales.
+
+`edge` (half_life, 10 days): cold < 10 <= hot.
+  E1, created 06-16, form `ten` (10 points) on 06-20: 10, hot that day.
+  E2, created 05-04, form `ten` on 05-31 and `five` (5, never decays) on
+  06-03: 10 on 05-31 (hot), 9.33 on 06-01 (cold), 10 * 0.5 ^ 0.3 + 5 =
+  13.12 on 06-03 (hot); on 06-10 10 * 0.5 + 5 = 10, still hot; on 06-11
+  10 * 0.5 ^ 1.1 + 5 = 9.67, cold; on 06-20 10 * 0.25 + 5 = 7.5.
+`banded` (half_life, 10 days): cold < 10 <= warm < 20 <= hot, a band
+  bounded on both sides.
+  B1, created 05-17, form `eighty` (80) on 05-21: 20 on 06-10 (hot), 18.66
+  on 06-11 (warm), 10 on 06-20: warm, on the lower bound of warm.
+`fast` (half_life, 1 day): cold < 10 <= hot. Leads created ten years ago.
+  F1, created 2016-06-01, form `forty` (40) on 2026-06-18: 20 on 06-19, 10
+  on 06-20: hot.
+  F2, created 2016-06-01, form `forty` on 2016-06-02: 40, 20, 10 (hot) on
+  2016-06-04, 5 on 06-05 (cold); 40 * 0.5 ^ 3670 today, which is 0 in
+  floating point.
+`quiet` (inactivity, 50% every 7 days): cold < 10 <= hot.
+  Q1, created 06-01, form `twenty` (20) on 06-01 and `other` (no points) on
+  06-05, its latest activity: 20 until 06-11, 10 (hot) from 06-12, 5 (cold)
+  from 06-19.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import pytest
+from conftest import Project, load_sources, make_project, write_seed
+
+MODELS = {
+    "edge": "half_life,10,",
+    "banded": "half_life,10,",
+    "fast": "half_life,1,",
+    "quiet": "inactivity,7,50",
+}
+
+FORMS = [
+    ("E1", "ten", "2026-06-20"),
+    ("E2", "ten", "2026-05-31"),
+    ("E2", "five", "2026-06-03"),
+    ("B1", "eighty", "2026-05-21"),
+    ("F1", "forty", "2026-06-18"),
+    ("F2", "forty", "2016-06-02"),
+    ("Q1", "twenty", "2026-06-01"),
+    ("Q1", "other", "2026-06-05"),
+]
+
+CREATED = {
+    "E1": "2026-06-16",
+    "E2": "2026-05-04",
+    "B1": "2026-05-17",
+    "F1": "2016-06-01",
+    "F2": "2016-06-01",
+    "Q1": "2026-06-01",
+    "I1": "2026-06-01",
+    "I2": "2026-06-01",
+}
+
+# `in` compares the whole trimmed value with each item of the list
+# `software|saas|fin tech` (fit rule of `edge`, 7 points): ' Fin Tech '
+# is one of them, 'SaaS|Fin Tech' is none.
+INDUSTRIES = {"I1": "SaaS|Fin Tech", "I2": " Fin Tech "}
+
+
+def write_edge_models(project: Project) -> None:
+    write_seed(
+        project.root,
+        "scoring_models",
+        "model_id,model_name,description,owner,status,decay_method,decay_days,"
+        "decay_pct,min_score,max_score,activated_on",
+        [
+            f"{model},{model},Bounds by hand,qa,active,{decay},,,2026-01-01"
+            for model, decay in MODELS.items()
+        ],
+    )
+    write_seed(
+        project.root,
+        "activity_rules",
+        "rule_id,model_id,activity_type,match_key,match_value,min_duration_seconds,"
+        "points,category,max_per_day,max_points,decays,description",
+        [
+            "edge_ten,edge,form.submit,ten,,,10,intent,,,true,Ten",
+            "edge_five,edge,form.submit,five,,,5,kept,,,false,Five kept",
+            "banded_eighty,banded,form.submit,eighty,,,80,intent,,,true,Eighty",
+            "fast_forty,fast,form.submit,forty,,,40,intent,,,true,Forty",
+            "quiet_twenty,quiet,form.submit,twenty,,,20,intent,,,true,Twenty",
+        ],
+    )
+    write_seed(
+        project.root,
+        "score_categories",
+        "model_id,category,max_points",
+        [
+            "edge,intent,",
+            "edge,kept,",
+            "banded,intent,",
+            "fast,intent,",
+            "quiet,intent,",
+        ],
+    )
+    write_seed(
+        project.root,
+        "fit_rules",
+        "rule_id,model_id,attribute,operator,value,points,excludes_lead,description",
+        ["fintech,edge,industry,in,software|saas|fin tech,7,false,Fintech"],
+    )
+    groups = []
+    for model in MODELS:
+        if model == "banded":
+            groups += [
+                "banded,cold,,10,false,1",
+                "banded,warm,10,20,false,2",
+                "banded,hot,20,,true,3",
+            ]
+        else:
+            groups += [f"{model},cold,,10,false,1", f"{model},hot,10,,true,2"]
+    write_seed(
+        project.root,
+        "score_groups",
+        "model_id,group_name,min_score,max_score,is_sales_ready,sort_order",
+        groups,
+    )
+    write_seed(
+        project.root,
+        "routing_rules",
+        "model_id,group_name,on_event,action,target,sla_hours,description",
+        [f"{model},hot,enter,route_to_sales,sdr,24,Call" for model in MODELS],
+    )
+
+
+@pytest.fixture(scope="module")
+def edge_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    project = make_project(tmp_path_factory.mktemp("edge") / "project")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LEAD_SCORING_DUCKDB", str(project.warehouse))
+        patch.chdir(project.root)
+        build_edge_project(project)
+        yield project
+
+
+def build_edge_project(project: Project) -> None:
+    write_edge_models(project)
+    load_sources(
+        project.warehouse,
+        {
+            "leads": [
+                {
+                    "lead_id": lead_id,
+                    "email": f"{lead_id.lower()}@acme.com",
+                    "industry": INDUSTRIES.get(lead_id),
+                    "created_at": f"{created} 08:00:00",
+                    "updated_at": f"{created} 08:00:00",
+                }
+                for lead_id, created in CREATED.items()
+            ],
+            "form_submissions": [
+                {
+                    "submission_id": f"{lead_id}-{form_id}",
+                    "lead_id": lead_id,
+                    "form_id": form_id,
+                    "submitted_at": f"{day} 09:00:00",
+                }
+                for lead_id, form_id, day in FORMS
+            ],
+        },
+    )
+    project.build("--vars", "{as_of: '2026-06-20'}")
+
+
+def transitions(project: Project, lead_id: str, model_id: str) -> list[tuple]:
+    return project.query(
+        "select cast(transition_date as varchar), to_group, lead_score"
+        " from marts.fct_group_transitions"
+        " where lead_id = ? and model_id = ? order by transition_date",
+        [lead_id, model_id],
+    )
+
+
+def test_a_score_on_a_lower_bound_is_in_the_upper_group_in_every_mart(
+    edge_project: Project,
+) -> None:
+    assert edge_project.query(
+        "select lead_score, group_name, is_sales_ready from marts.fct_lead_scores"
+        " where lead_id = 'E1' and model_id = 'edge'"
+    ) == [(10.0, "hot", True)]
+    assert transitions(edge_project, "E1", "edge") == [
+        ("2026-06-16", "cold", 0.0),
+        ("2026-06-20", "hot", 10.0),
+    ]
+    assert edge_project.query(
+        "select group_name, cast(valid_from as varchar) from marts.fct_score_history"
+        " where lead_id = 'E1' and model_id = 'edge' and valid_to is null"
+    ) == [("hot", "2026-06-20")]
+    assert edge_project.query(
+        "select cast(handoff_date as varchar), handoff_score from marts.fct_handoffs"
+        " where lead_id = 'E1' and model_id = 'edge'"
+    ) == [("2026-06-20", 10.0)]
+    assert edge_project.query(
+        "select action, lead_score from marts.fct_routing_actions"
+        " where lead_id = 'E1' and model_id = 'edge'"
+    ) == [("route_to_sales", 10.0)]
+    assert edge_project.query(
+        "select group_name, lead_score, is_sales_ready from marts.fct_crm_lead_scores"
+        " where lead_id = 'E1' and model_id = 'edge'"
+    ) == [("hot", 10, True)]
+
+
+def test_decay_onto_a_bound_stays_in_the_upper_group_that_day(
+    edge_project: Project,
+) -> None:
+    e2 = transitions(edge_project, "E2", "edge")
+    assert [row[:2] for row in e2] == [
+        ("2026-05-04", "cold"),
+        ("2026-05-31", "hot"),
+        ("2026-06-01", "cold"),
+        ("2026-06-03", "hot"),
+        ("2026-06-11", "cold"),
+    ]
+    assert e2[4][2] == pytest.approx(10 * 0.5**1.1 + 5, rel=1e-12)
+    b1 = transitions(edge_project, "B1", "banded")
+    assert [row[:2] for row in b1] == [
+        ("2026-05-17", "cold"),
+        ("2026-05-21", "hot"),
+        ("2026-06-11", "warm"),
+    ]
+    assert edge_project.query(
+        "select model_id, lead_id, lead_score, group_name from marts.fct_lead_scores"
+        " where (lead_id, model_id) in (('E2', 'edge'), ('B1', 'banded'))"
+        " order by lead_id"
+    ) == [("banded", "B1", 10.0, "warm"), ("edge", "E2", 7.5, "cold")]
+
+
+def test_a_one_day_half_life_is_exact_after_ten_years(edge_project: Project) -> None:
+    assert transitions(edge_project, "F1", "fast") == [
+        ("2016-06-01", "cold", 0.0),
+        ("2026-06-18", "hot", 40.0),
+    ]
+    assert transitions(edge_project, "F2", "fast") == [
+        ("2016-06-01", "cold", 0.0),
+        ("2016-06-02", "hot", 40.0),
+        ("2016-06-05", "cold", 5.0),
+    ]
+    assert edge_project.query(
+        "select lead_id, lead_score, group_name from marts.fct_lead_scores"
+        " where model_id = 'fast' and lead_id like 'F%' order by lead_id"
+    ) == [("F1", 10.0, "hot"), ("F2", 0.0, "cold")]
+    assert edge_project.query(
+        "select lead_id, cast(handoff_date as varchar), handoff_score"
+        " from marts.fct_handoffs where model_id = 'fast' order by lead_id"
+    ) == [("F1", "2026-06-18", 40.0), ("F2", "2016-06-02", 40.0)]
+    state = edge_project.query(
+        "select fixed_points, decaying_points from intermediate.int_score_state"
+    )
+    assert all(math.isfinite(value) for row in state for value in row)
+
+
+def test_inactivity_decays_onto_a_bound_after_the_latest_activity(
+    edge_project: Project,
+) -> None:
+    assert transitions(edge_project, "Q1", "quiet") == [
+        ("2026-06-01", "hot", 20.0),
+        ("2026-06-19", "cold", 5.0),
+    ]
+
+
+def test_every_mart_places_each_lead_in_the_same_group_on_as_of(
+    edge_project: Project,
+) -> None:
+    disagreements = edge_project.query(
+        "select scores.lead_id, scores.model_id, scores.group_name,"
+        " history.group_name, crm.group_name"
+        " from marts.fct_lead_scores as scores"
+        " left join marts.fct_score_history as history"
+        "   on scores.lead_id = history.lead_id"
+        "   and scores.model_id = history.model_id and history.valid_to is null"
+        " left join marts.fct_crm_lead_scores as crm"
+        "   on scores.lead_id = crm.lead_id and scores.model_id = crm.model_id"
+        " where history.group_name is distinct from scores.group_name"
+        "   or crm.group_name is distinct from scores.group_name"
+    )
+    assert disagreements == []
+    assert edge_project.query("select count(*) from marts.fct_lead_scores") == [(32,)]
+
+
+def test_in_matches_the_whole_value_against_each_item(edge_project: Project) -> None:
+    assert edge_project.query(
+        "select lead_id, fit_points from marts.fct_lead_scores"
+        " where model_id = 'edge' and lead_id like 'I%' order by lead_id"
+    ) == [("I1", 0.0), ("I2", 7.0)]
