@@ -1,10 +1,16 @@
 {#- Why a raw row cannot be used, null when it can: the first that applies
-    of a required column that is empty, a timestamp (`occurred_at`) after
-    the run started or before the var earliest_valid_date, and each
-    (condition, reason) of `checks`. The base_ models add duplicates: of
-    the rows with one key, the latest usable one is kept. -#}
-{% macro row_problem(required, occurred_at=none, checks=[]) -%}
+    of a column of `uncastable` whose value did not cast (see cast_or_flag;
+    reason uncastable_<column>), a required column that is empty, a
+    timestamp (`occurred_at`) after the run started or before the var
+    earliest_valid_date, and each (condition, reason) of `checks`. The
+    base_ models add duplicates: of the rows with one key, the latest usable
+    one is kept. -#}
+{% macro row_problem(required, occurred_at=none, checks=[], uncastable=[]) -%}
     case
+        {%- for column in uncastable %}
+        when has_uncastable_{{ column }}
+            then 'uncastable_{{ column.lstrip("_") }}'
+        {%- endfor %}
         when {{ required | join(' is null or ') }} is null
             then 'missing_required_field'
         {%- if occurred_at %}

@@ -2,7 +2,9 @@
 -- of problem, with the number of rows it concerns, and the usable rows
 -- (issue usable_rows), so that a clean run shows too. Quarantined rows are
 -- left out of scoring (the base_ models in staging hold them, with their
--- quarantine_reason); a malformed email only drops the address. Appended
+-- quarantine_reason); a malformed email, or an optional value that does
+-- not cast (company_size, duration_seconds, amount), only drops that value
+-- and is counted as its own issue. Appended
 -- by every run, so a dashboard shows the trend.
 {{ config(
     materialized='incremental',
@@ -19,6 +21,19 @@
     ('marketing.social_events', 'base_marketing__social_events'),
     ('crm.lead_stage_changes', 'base_crm__lead_stage_changes'),
 ] %}
+{#- Values dropped from rows that are kept. #}
+{%- set dropped_values = [
+    ('marketing.leads', 'base_marketing__leads', 'has_malformed_email'),
+    ('marketing.leads', 'base_marketing__leads', 'has_uncastable_company_size'),
+    (
+        'marketing.web_events', 'base_marketing__web_events',
+        'has_uncastable_duration_seconds',
+    ),
+    (
+        'crm.lead_stage_changes', 'base_crm__lead_stage_changes',
+        'has_uncastable_amount',
+    ),
+] %}
 with
 
 checked_rows as (
@@ -31,11 +46,17 @@ checked_rows as (
         union all
     {%- endfor %}
 
-    select
-        'marketing.leads' as source_table,
-        'malformed_email' as issue
-    from {{ ref('base_marketing__leads') }}
-    where has_malformed_email
+    {%- for source_table, base, flag in dropped_values %}
+
+        select
+            '{{ source_table }}' as source_table,
+            '{{ flag | replace("has_", "") }}' as issue
+        from {{ ref(base) }}
+        where {{ flag }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 
 ),
 

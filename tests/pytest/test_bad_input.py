@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from conftest import (
+    CONTRACT,
     REPO,
     Project,
     assert_same_marts,
@@ -211,6 +212,63 @@ def test_bad_rows_are_counted_and_the_good_rows_score_as_without_them(
         " where run_started_at = (select min(run_started_at) from marts.rpt_data_quality)"
         " and source_table = 'marketing.leads'"
     ) == [("usable_rows", 5)]
+
+
+def test_values_that_do_not_cast_are_quarantined_and_the_rest_builds(
+    project: Project,
+) -> None:
+    """A loader that writes every column as text. A timestamp that does not
+    cast quarantines its row (uncastable_<column>); an optional number that
+    does not cast is dropped and the row kept: lead A with company_size
+    'abc' keeps its title and its score, C's /blog view of 'ten' seconds
+    still counts (time on site 20 s either way), and B's stage change keeps
+    its stage without the amount 'lots'."""
+    write_hand_model(project)
+    load_hand_data(project)
+    project.append(
+        "lead_stage_changes",
+        [{"lead_id": "B", "stage": "Sales Accepted", "changed_at": "2026-03-05"}],
+    )
+    con_sql = [
+        f"alter table {schema}.{table} alter column {column} type varchar"
+        for (schema, table), columns in CONTRACT.items()
+        for column, kind in {**columns, "_loaded_at": "timestamp"}.items()
+        if kind != "varchar"
+    ]
+    for statement in con_sql:
+        project.query(statement)
+    project.build("--vars", AS_OF)
+    clean = project.marts()
+
+    project.query("update marketing.leads set company_size = 'abc' where lead_id = 'A'")
+    project.query(
+        "update marketing.web_events set duration_seconds = 'ten' where event_id = 'w6'"
+    )
+    project.query("update crm.lead_stage_changes set amount = 'lots'")
+    project.append(
+        "web_events",
+        [web("b12", "vA", "A", "/pricing", "10", "yesterday")],
+    )
+    project.append("leads", [{**lead_m(None), "lead_id": "X4", "created_at": "soon"}])
+    project.build("--vars", AS_OF)
+
+    assert_same_marts(project.marts(), clean)
+    counted = project.query(
+        "select source_table, issue, row_count from marts.rpt_data_quality"
+        " where run_started_at = (select max(run_started_at) from marts.rpt_data_quality)"
+        " and issue like 'uncastable%' order by all"
+    )
+    assert counted == [
+        ("crm.lead_stage_changes", "uncastable_amount", 1),
+        ("marketing.leads", "uncastable_company_size", 1),
+        ("marketing.leads", "uncastable_created_at", 1),
+        ("marketing.web_events", "uncastable_duration_seconds", 1),
+        ("marketing.web_events", "uncastable_occurred_at", 1),
+    ]
+    assert project.query(
+        "select job_title, company_size from staging.stg_marketing__leads"
+        " where lead_id = 'A'"
+    ) == [("Marketing Director", None)]
 
 
 def test_only_the_crm_sync_holds_email_addresses(project: Project) -> None:

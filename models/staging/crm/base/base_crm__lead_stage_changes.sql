@@ -21,9 +21,9 @@ renamed as (
         cast(lead_id as {{ dbt.type_string() }}) as lead_id,
         trim(stage) as stage,
         cast(owner_id as {{ dbt.type_string() }}) as owner_id,
-        cast(amount as {{ dbt.type_numeric() }}) as amount,
-        cast(changed_at as {{ dbt.type_timestamp() }}) as changed_at,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ cast_or_flag('amount', dbt.type_numeric()) }},
+        {{ cast_or_flag('changed_at', dbt.type_timestamp()) }},
+        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
     from source
 
 ),
@@ -47,6 +47,7 @@ problems as (
             ['lead_id', 'stage', 'changed_at'],
             'changed_at',
             [('not is_lead_known', 'unknown_lead')],
+            uncastable=['changed_at', '_loaded_at'],
         ) }} as row_problem
     from checked
 
@@ -78,6 +79,7 @@ final as (
             case when version_rank > 1 then 'duplicate_key' end
         ) as quarantine_reason,
         amount,
+        has_uncastable_amount,
         changed_at,
         _loaded_at
     from ranked

@@ -24,8 +24,8 @@ renamed as (
         cast(email_id as {{ dbt.type_string() }}) as email_id,
         lower(trim(event_type)) as event_type,
         link_url,
-        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ cast_or_flag('occurred_at', dbt.type_timestamp()) }},
+        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
     from source
 
 ),
@@ -59,6 +59,7 @@ problems as (
                 ),
                 ('not is_lead_known', 'unknown_lead'),
             ],
+            uncastable=['occurred_at', '_loaded_at'],
         ) }} as row_problem
     from checked
 

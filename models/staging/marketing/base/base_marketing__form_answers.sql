@@ -22,7 +22,7 @@ renamed as (
         cast(submission_id as {{ dbt.type_string() }}) as submission_id,
         cast(question_id as {{ dbt.type_string() }}) as question_id,
         trim(answer) as answer,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
     from source
 
 ),
@@ -45,6 +45,7 @@ problems as (
         {{ row_problem(
             ['submission_id', 'question_id', 'answer'],
             checks=[('not is_submission_known', 'unknown_submission')],
+            uncastable=['_loaded_at'],
         ) }} as row_problem
     from checked
 

@@ -23,8 +23,8 @@ renamed as (
         cast(visitor_id as {{ dbt.type_string() }}) as visitor_id,
         cast(form_id as {{ dbt.type_string() }}) as form_id,
         page_url,
-        cast(submitted_at as {{ dbt.type_timestamp() }}) as submitted_at,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ cast_or_flag('submitted_at', dbt.type_timestamp()) }},
+        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
     from source
 
 ),
@@ -48,6 +48,7 @@ problems as (
             ['submission_id', 'form_id', 'submitted_at'],
             'submitted_at',
             [('lead_id is not null and not is_lead_known', 'unknown_lead')],
+            uncastable=['submitted_at', '_loaded_at'],
         ) }} as row_problem
     from checked
 

@@ -20,10 +20,10 @@ renamed as (
         trim(industry) as industry,
         upper(trim(country)) as country,
         trim(city) as city,
-        cast(company_size as {{ dbt.type_int() }}) as company_size,
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
-        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ cast_or_flag('company_size', dbt.type_int()) }},
+        {{ cast_or_flag('created_at', dbt.type_timestamp()) }},
+        {{ cast_or_flag('updated_at', dbt.type_timestamp()) }},
+        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
     from source
 
 ),
@@ -44,7 +44,8 @@ problems as (
     select
         *,
         {{ row_problem(
-            ['lead_id', 'created_at', 'updated_at'], 'created_at'
+            ['lead_id', 'created_at', 'updated_at'], 'created_at',
+            uncastable=['created_at', 'updated_at', '_loaded_at'],
         ) }} as row_problem
     from checked
 
@@ -87,6 +88,7 @@ final as (
         company_size,
         raw_email is not null
         and not is_email_well_formed as has_malformed_email,
+        has_uncastable_company_size,
         created_at,
         updated_at,
         _loaded_at

@@ -22,8 +22,8 @@ renamed as (
         cast(lead_id as {{ dbt.type_string() }}) as lead_id,
         lower(trim(network)) as network,
         lower(trim(event_type)) as event_type,
-        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ cast_or_flag('occurred_at', dbt.type_timestamp()) }},
+        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
     from source
 
 ),
@@ -47,6 +47,7 @@ problems as (
             ['event_id', 'lead_id', 'network', 'event_type', 'occurred_at'],
             'occurred_at',
             [('not is_lead_known', 'unknown_lead')],
+            uncastable=['occurred_at', '_loaded_at'],
         ) }} as row_problem
     from checked
 

@@ -21,8 +21,8 @@ renamed as (
     select
         cast(visitor_id as {{ dbt.type_string() }}) as visitor_id,
         cast(lead_id as {{ dbt.type_string() }}) as lead_id,
-        cast(identified_at as {{ dbt.type_timestamp() }}) as identified_at,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ cast_or_flag('identified_at', dbt.type_timestamp()) }},
+        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
     from source
 
 ),
@@ -46,6 +46,7 @@ problems as (
             ['visitor_id', 'lead_id', 'identified_at'],
             'identified_at',
             [('not is_lead_known', 'unknown_lead')],
+            uncastable=['identified_at', '_loaded_at'],
         ) }} as row_problem
     from checked
 

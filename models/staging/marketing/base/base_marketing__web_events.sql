@@ -24,9 +24,9 @@ renamed as (
         lower(trim(event_type)) as event_type,
         page_url,
         cast(asset_id as {{ dbt.type_string() }}) as asset_id,
-        cast(duration_seconds as {{ dbt.type_int() }}) as duration_seconds,
-        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ cast_or_flag('duration_seconds', dbt.type_int()) }},
+        {{ cast_or_flag('occurred_at', dbt.type_timestamp()) }},
+        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
     from source
 
 ),
@@ -50,6 +50,7 @@ problems as (
             ['event_id', 'visitor_id', 'event_type', 'page_url', 'occurred_at'],
             'occurred_at',
             [('lead_id is not null and not is_lead_known', 'unknown_lead')],
+            uncastable=['occurred_at', '_loaded_at'],
         ) }} as row_problem
     from checked
 
@@ -84,6 +85,7 @@ final as (
             case when version_rank > 1 then 'duplicate_key' end
         ) as quarantine_reason,
         duration_seconds,
+        has_uncastable_duration_seconds,
         occurred_at,
         _loaded_at
     from ranked
