@@ -30,7 +30,7 @@ MART_SCHEMA = "marts"
 RUN_LOGS = ("rpt_scoring_runs", "rpt_data_quality")
 # Columns that record when a run wrote a row: they differ between any two
 # builds by design and are left out.
-RUN_TIME_COLUMNS = {"fct_crm_lead_scores": {"changed_at"}}
+RUN_TIME_COLUMNS = {"fct_crm_lead_scores": {"changed_at", "sync_version"}}
 
 Row = tuple[object, ...]
 

@@ -1,23 +1,36 @@
 -- The CRM sync table: one row per lead and active model, with what sales
 -- sees in the CRM, rounded to whole points as the CRM shows them, and the
--- three largest contributions to the score in words. changed_at is the
--- run that last changed any synced value, so a reverse-ETL tool reads
--- `where changed_at > <its last sync>`. Draft models are never synced.
+-- three largest contributions to the score in words. Draft models are
+-- never synced. A reverse-ETL job keeps the largest sync_version it has
+-- read and next reads `where sync_version > <it>`: every run that changes
+-- a row gives it the next version, so a job that read the table while a
+-- build was writing still gets that build's rows. A lead that leaves the
+-- table (its model no longer active, the lead deleted) stays as a row with
+-- is_removed and its values empty, so the job can clear its CRM fields.
 --
--- Incremental: each run compares every row with the one it wrote before
--- and keeps changed_at where nothing changed. All rows share one value of
--- sync_partition, so each run replaces the whole table (and a model that
--- is no longer active leaves it) while it reads the previous rows.
+-- Incremental, and not rebuilt by --full-refresh (the versions and the
+-- removed rows must outlive it): each run compares every row with the one
+-- it wrote before and keeps changed_at and sync_version where nothing
+-- changed. All rows share one value of sync_partition, so each run
+-- replaces the whole table while it reads the previous rows.
 {{ config(
     materialized='incremental',
     unique_key='sync_partition',
     partition_by=['sync_partition'] if target.type == 'spark' else none,
+    full_refresh=false,
+    on_schema_change='append_new_columns',
 ) }}
 {%- set whole = dbt.type_int() %}
-{#- A row keeps changed_at while its synced values stay the same. #}
-{%- set changed_at = run_started_timestamp() if not is_incremental() else
-    'case when previous.synced_values_hash = fingerprinted.synced_values_hash'
-    ~ ' then previous.changed_at else ' ~ run_started_timestamp() ~ ' end' %}
+{%- set text = dbt.type_string() %}
+{#- The previous rows, unless the table was built before sync_version. #}
+{%- set has_previous = is_incremental() and 'sync_version' in (
+    adapter.get_columns_in_relation(this)
+    | map(attribute='name') | map('lower') | list
+) %}
+{%- set previous_rows = this if has_previous else
+    '(select lead_id, model_id, email, synced_values_hash, cast(null as '
+    ~ whole ~ ') as sync_version, cast(null as ' ~ dbt.type_timestamp()
+    ~ ') as changed_at from fingerprinted where false)' %}
 with
 
 lead_scores as (
@@ -214,34 +227,103 @@ fingerprinted as (
 
 ),
 
-{%- if is_incremental() %}
-
--- What the last run wrote.
+-- What the last run wrote (nothing on the first run).
 previous as (
 
     select
         lead_id,
         model_id,
+        email,
         synced_values_hash,
+        sync_version,
         changed_at
-    from {{ this }}
+    from {{ previous_rows }} as previous_rows
 
 ),
-{%- endif %}
+
+last_version as (
+
+    select coalesce(max(sync_version), 0) as sync_version
+    from previous
+
+),
+
+-- Rows of the last run whose lead or model is no longer synced.
+removed as (
+
+    select
+        previous.lead_id,
+        previous.model_id,
+        previous.email,
+        cast(null as {{ text }}) as group_name,
+        cast(null as {{ text }}) as top_reason_1,
+        cast(null as {{ text }}) as top_reason_2,
+        cast(null as {{ text }}) as top_reason_3,
+        cast(null as {{ whole }}) as lead_score,
+        cast(null as {{ whole }}) as fit_points,
+        cast(null as {{ whole }}) as engagement_points,
+        false as is_sales_ready,
+        false as is_excluded,
+        cast(null as date) as group_entered_date,
+        {{ dbt.hash("'removed'") }} as synced_values_hash,
+        true as is_removed
+    from previous
+    left join fingerprinted
+        on
+            previous.lead_id = fingerprinted.lead_id
+            and previous.model_id = fingerprinted.model_id
+    where fingerprinted.lead_id is null
+
+),
+
+synced_rows as (
+
+    select
+        *,
+        false as is_removed
+    from fingerprinted
+    union all
+    select * from removed
+
+),
 
 final as (
 
     select
-        fingerprinted.*,
-        {{ changed_at }} as changed_at,
+        {{ dbt.concat(['synced_rows.model_id', "':'", 'synced_rows.lead_id']) }}
+            as crm_sync_id,
+        synced_rows.lead_id,
+        synced_rows.model_id,
+        synced_rows.email,
+        synced_rows.group_name,
+        synced_rows.top_reason_1,
+        synced_rows.top_reason_2,
+        synced_rows.top_reason_3,
+        synced_rows.synced_values_hash,
+        synced_rows.lead_score,
+        synced_rows.fit_points,
+        synced_rows.engagement_points,
+        case
+            when previous.synced_values_hash = synced_rows.synced_values_hash
+                then previous.sync_version
+            else last_version.sync_version + 1
+        end as sync_version,
+        synced_rows.is_sales_ready,
+        synced_rows.is_excluded,
+        synced_rows.is_removed,
+        synced_rows.group_entered_date,
+        case
+            when previous.synced_values_hash = synced_rows.synced_values_hash
+                then previous.changed_at
+            else {{ run_started_timestamp() }}
+        end as changed_at,
         'all' as sync_partition
-    from fingerprinted
-    {%- if is_incremental() %}
+    from synced_rows
+    cross join last_version
     left join previous
         on
-            fingerprinted.lead_id = previous.lead_id
-            and fingerprinted.model_id = previous.model_id
-    {%- endif %}
+            synced_rows.lead_id = previous.lead_id
+            and synced_rows.model_id = previous.model_id
 
 )
 

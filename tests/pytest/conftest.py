@@ -86,7 +86,7 @@ CONTRACT: dict[tuple[str, str], dict[str, str]] = {
 
 Rows = Sequence[Mapping[str, object]]
 
-RUN_TIME_COLUMNS = {"fct_crm_lead_scores": "exclude (changed_at)"}
+RUN_TIME_COLUMNS = {"fct_crm_lead_scores": "exclude (changed_at, sync_version)"}
 
 
 def failures(result: dbtRunnerResult) -> str:

@@ -345,6 +345,68 @@ def test_crm_sync_changed_at_moves_only_with_the_synced_values(
     assert now["B"] == before["B"]
 
 
+def test_crm_sync_cursor_misses_no_change_and_shows_removals(
+    project: Project,
+) -> None:
+    """Models `hand` and `quiet` are active, with leads A-D. The first run
+    gives every row sync_version 1. On 03-21 the rows whose synced values
+    changed get version 2: A under `hand` (43, above), not B (0, cold, as
+    before) nor any `quiet` row (30 and 15 on both days: whole steps of 7
+    days). Then lead B is deleted and `quiet` becomes a draft: B under
+    `hand` and every `quiet` row stay as removed rows with empty values and
+    version 3; the other rows keep theirs. Neither a run with nothing new
+    nor a full refresh moves a version."""
+    write_hand_model(project)
+    load_hand_data(project)
+    project.build("--vars", AS_OF)
+    values = (
+        "select crm_sync_id, lead_score, group_name, top_reason_1, top_reason_2,"
+        " top_reason_3 from marts.fct_crm_lead_scores"
+    )
+    query = (
+        "select crm_sync_id, sync_version, is_removed, lead_score, group_name"
+        " from marts.fct_crm_lead_scores order by crm_sync_id"
+    )
+    first = set(project.query(values))
+    assert {row[1] for row in project.query(query)} == {1}
+    project.run("--vars", "{as_of: '2026-03-21'}")
+    changed = {row[0] for row in set(project.query(values)) - first}
+    assert "hand:A" in changed
+    assert not {"hand:B", "quiet:A", "quiet:B", "quiet:C", "quiet:D"} & changed
+    versions = dict(
+        project.query("select crm_sync_id, sync_version from marts.fct_crm_lead_scores")
+    )
+    assert versions == {key: 2 if key in changed else 1 for key in versions}
+
+    project.query("delete from marketing.leads where lead_id = 'B'")
+    models = project.root / "seeds" / "scoring_models.csv"
+    models.write_text(
+        models.read_text().replace(
+            "quiet,Quiet model,Inactivity by hand,qa,active",
+            "quiet,Quiet model,Inactivity by hand,qa,draft",
+        )
+    )
+    project.build("--vars", "{as_of: '2026-03-21'}")
+    rows = project.query(query)
+    removed = [row for row in rows if row[2]]
+    assert [row[0] for row in removed] == [
+        "hand:B",
+        "quiet:A",
+        "quiet:B",
+        "quiet:C",
+        "quiet:D",
+    ]
+    assert {row[1:] for row in removed} == {(3, True, None, None)}
+    kept = {row[0]: row[1] for row in rows if not row[2]}
+    assert kept == {key: versions[key] for key in ("hand:A", "hand:C", "hand:D")}
+    assert kept["hand:A"] == 2
+
+    project.build("--vars", "{as_of: '2026-03-21'}")
+    assert project.query(query) == rows
+    project.build("--full-refresh", "--vars", "{as_of: '2026-03-21'}")
+    assert project.query(query) == rows
+
+
 def test_alert_sender_reads_the_built_marts(routed: Project, tmp_path: Path) -> None:
     """A dry run over the last seven days (from 03-14) lists E's two
     route_to_sales actions, with its email. (On a copy of the warehouse: the
