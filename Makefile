@@ -12,7 +12,7 @@ export LEAD_SCORING_DUCKDB := $(WAREHOUSE)
 
 SPARK_READY := $(VENV)/.spark-installed
 
-.PHONY: run validate test test-spark bench lint build-test pytest demo-data clean
+.PHONY: run run-locked validate test test-spark bench lint build-test pytest demo-data clean
 
 $(BIN)/dbt: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,14 @@ $(SPARK_READY): pyproject.toml $(BIN)/dbt
 LOCKED = $(BIN)/python scripts/with_lock.py $(WAREHOUSE) --wait $(or $(WAIT),0) --
 
 run: $(BIN)/dbt validate
-	$(LOCKED) $(BIN)/python scripts/generate_demo_data.py --if-missing
-	$(LOCKED) $(BIN)/dbt source freshness --quiet > /dev/null || true
-	$(LOCKED) $(BIN)/dbt build --quiet
-	$(LOCKED) $(BIN)/python scripts/publish.py
+	$(LOCKED) $(MAKE) --no-print-directory run-locked
+
+# The steps of make run, all under its one lock (run make run, not this).
+run-locked:
+	$(BIN)/python scripts/generate_demo_data.py --if-missing
+	$(BIN)/dbt source freshness --quiet > /dev/null || true
+	$(BIN)/dbt build --quiet
+	$(BIN)/python scripts/publish.py
 	$(BIN)/python scripts/summarize.py
 
 # The seed CSVs, checked before anything is built (scripts/validate_seeds.py).

@@ -399,3 +399,52 @@ def test_a_broken_seed_rebuilds_nothing(project: Project) -> None:
     assert not result.success
     assert "assert_score_bands_cover_all_scores" in failures(result)
     assert project.marts() == before
+
+
+def test_make_run_holds_one_lock_from_the_data_to_the_summary(tmp_path: Path) -> None:
+    """Every step of `make run` after the seed check sees the warehouse
+    locked by the same holder, so no other writer can slip in between the
+    build and the publish. The steps are stand-ins (BIN points at a folder
+    whose `python` and `dbt` only record the lock's holder), so nothing is
+    built."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    record = tmp_path / "steps.log"
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    probe = (
+        "#!/bin/sh\n"
+        'if [ "$1" = scripts/with_lock.py ]; then exec {python} "$@"; fi\n'
+        "{python} scripts/with_lock.py {warehouse} -- true > /dev/null 2>&1\n"
+        'echo "$(basename $0) $1 $? $(cat {warehouse}.lock 2>/dev/null)" >> {record}\n'
+    ).format(python=sys.executable, warehouse=warehouse, record=record)
+    for name in ("python", "dbt"):
+        (fake_bin / name).write_text(probe)
+        (fake_bin / name).chmod(0o755)
+    subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "run",
+            f"BIN={fake_bin}",
+            f"WAREHOUSE={warehouse}",
+        ],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+    steps = [line.split(" ", 3) for line in record.read_text().splitlines()]
+    assert [step[:2] for step in steps] == [
+        ["python", "scripts/validate_seeds.py"],
+        ["python", "scripts/generate_demo_data.py"],
+        ["dbt", "source"],
+        ["dbt", "build"],
+        ["python", "scripts/publish.py"],
+        ["python", "scripts/summarize.py"],
+    ]
+    # The seed check runs before the lock; every later step finds it taken
+    # (exit 75) by the one make run.
+    assert steps[0][2] == "0"
+    assert {step[2] for step in steps[1:]} == {"75"}
+    holders = {step[3] for step in steps[1:]}
+    assert len(holders) == 1
+    assert "run-locked" in holders.pop()

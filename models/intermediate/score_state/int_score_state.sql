@@ -17,6 +17,7 @@
     materialized='incremental',
     unique_key=['lead_id', 'model_id'],
     partition_by=['lead_bucket'] if target.type == 'spark' else none,
+    on_schema_change='fail',
 ) }}
 -- depends_on: {{ ref('int_seed_fingerprints') }}
 -- depends_on: {{ ref('stg_marketing__visitor_identities') }}
