@@ -413,10 +413,10 @@ def test_make_run_holds_one_lock_from_the_data_to_the_summary(tmp_path: Path) ->
     fake_bin.mkdir()
     probe = (
         "#!/bin/sh\n"
-        'if [ "$1" = scripts/with_lock.py ]; then exec {python} "$@"; fi\n'
-        "{python} scripts/with_lock.py {warehouse} -- true > /dev/null 2>&1\n"
-        'echo "$(basename $0) $1 $? $(cat {warehouse}.lock 2>/dev/null)" >> {record}\n'
-    ).format(python=sys.executable, warehouse=warehouse, record=record)
+        f'if [ "$1" = scripts/with_lock.py ]; then exec {sys.executable} "$@"; fi\n'
+        f"{sys.executable} scripts/with_lock.py {warehouse} -- true > /dev/null 2>&1\n"
+        f'echo "$(basename $0) $1 $? $(cat {warehouse}.lock 2>/dev/null)" >> {record}\n'
+    )
     for name in ("python", "dbt"):
         (fake_bin / name).write_text(probe)
         (fake_bin / name).chmod(0o755)
