@@ -35,9 +35,9 @@ def summary_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 
 def last_run(con: duckdb.DuckDBPyConnection) -> str:
     """One line on what the last run rescored, from the run log."""
-    rescore_from, rescored, late = con.execute(
+    rescore_from, rescored = con.execute(
         """
-        select any_value(rescore_from), max(rescored_leads), sum(late_activities)
+        select any_value(rescore_from), max(rescored_leads)
         from marts.rpt_scoring_runs
         where run_started_at = (select max(run_started_at) from marts.rpt_scoring_runs)
         """
@@ -47,11 +47,6 @@ def last_run(con: duckdb.DuckDBPyConnection) -> str:
     else:
         line = (
             f"This run rescored {rescored:,} leads with changes since {rescore_from}."
-        )
-    if late:
-        line += (
-            f" {late:,} late activities are not in the history yet:"
-            " see int_late_activities, or run dbt build --full-refresh."
         )
     return line
 

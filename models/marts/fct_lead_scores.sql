@@ -1,6 +1,8 @@
 -- The current score: one row per lead and scored model (active and draft)
 -- as of the `as_of` date. Score = clamp(fit + sum of capped category
--- engagement, min_score, max_score); the score falls in one group.
+-- engagement, min_score, max_score); the score falls in one group. Taken
+-- from the score state, the one computation of the score that the history
+-- and transitions use too, so every mart puts a lead in the same group.
 with
 
 leads as (
@@ -16,20 +18,13 @@ scoring_models as (
     select
         model_id,
         status as model_status,
+        decay_method,
+        decay_days,
+        decay_pct,
         min_score,
         max_score
     from {{ ref('scoring_models') }}
     where status in ('active', 'draft')
-
-),
-
-score_categories as (
-
-    select
-        model_id,
-        category,
-        max_points
-    from {{ ref('score_categories') }}
 
 ),
 
@@ -45,14 +40,21 @@ score_groups as (
 
 ),
 
-points_ledger as (
+-- The score state on as_of: its open row of every component.
+state as (
 
     select
         lead_id,
         model_id,
-        category,
-        decayed_points
-    from {{ ref('fct_points_ledger') }}
+        component,
+        cap_points,
+        fixed_points,
+        decaying_points,
+        decaying_from,
+        valid_from,
+        last_activity_date
+    from {{ ref('int_score_state') }}
+    where valid_to is null
 
 ),
 
@@ -77,38 +79,24 @@ activities as (
 
 ),
 
-category_points as (
+-- The total as the history takes it (see the macro lead_scores_on).
+state_points as (
 
     select
-        lead_id,
-        model_id,
-        category,
-        sum(decayed_points) as category_points
-    from points_ledger
-    group by lead_id, model_id, category
-
-),
-
-engagement as (
-
-    select
-        category_points.lead_id,
-        category_points.model_id,
+        state.lead_id,
+        state.model_id,
         sum(
             case
-                when
-                    category_points.category_points
-                    > score_categories.max_points
-                    then score_categories.max_points
-                else category_points.category_points
+                when state.component <> '_fit'
+                    then {{ component_points_on(as_of_date()) }}
+                else 0
             end
-        ) as engagement_points
-    from category_points
-    left join score_categories
-        on
-            category_points.model_id = score_categories.model_id
-            and category_points.category = score_categories.category
-    group by category_points.lead_id, category_points.model_id
+        ) as engagement_points,
+        sum({{ component_points_on(as_of_date()) }}) as total_points
+    from state
+    inner join scoring_models
+        on state.model_id = scoring_models.model_id
+    group by state.lead_id, state.model_id
 
 ),
 
@@ -141,9 +129,8 @@ scored as (
         scoring_models.model_id,
         scoring_models.model_status,
         coalesce(fit.fit_points, 0) as fit_points,
-        coalesce(engagement.engagement_points, 0) as engagement_points,
-        coalesce(fit.fit_points, 0)
-        + coalesce(engagement.engagement_points, 0) as unclamped_score,
+        coalesce(state_points.engagement_points, 0) as engagement_points,
+        coalesce(state_points.total_points, 0) as unclamped_score,
         scoring_models.min_score,
         scoring_models.max_score,
         coalesce(fit.is_excluded, false) as is_excluded,
@@ -154,10 +141,10 @@ scored as (
         on
             leads.lead_id = fit.lead_id
             and scoring_models.model_id = fit.model_id
-    left join engagement
+    left join state_points
         on
-            leads.lead_id = engagement.lead_id
-            and scoring_models.model_id = engagement.model_id
+            leads.lead_id = state_points.lead_id
+            and scoring_models.model_id = state_points.model_id
     left join last_activity
         on leads.lead_id = last_activity.lead_id
 

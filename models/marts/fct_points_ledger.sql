@@ -71,18 +71,21 @@ last_activity as (
 
 ),
 
-aged as (
+decayed as (
 
     select
         matched.*,
-        scoring_models.decay_method,
-        scoring_models.decay_days,
-        scoring_models.decay_pct,
         {{ dbt.datediff('matched.activity_date', as_of_date(), 'day') }}
             as age_days,
-        {{ dbt.datediff(
-            'last_activity.last_activity_date', as_of_date(), 'day'
-        ) }} as days_inactive
+        case
+            when not matched.decays then 1.0
+            else {{ decay_factor(
+                dbt.datediff('matched.activity_date', as_of_date(), 'day'),
+                dbt.datediff(
+                    'last_activity.last_activity_date', as_of_date(), 'day'
+                ),
+            ) }}
+        end as decay_factor
     from matched
     inner join leads
         on matched.lead_id = leads.lead_id
@@ -90,31 +93,6 @@ aged as (
         on matched.model_id = scoring_models.model_id
     inner join last_activity
         on matched.lead_id = last_activity.lead_id
-
-),
-
-decayed as (
-
-    select
-        *,
-        case
-            when not decays or decay_method = 'none' then 1.0
-            when decay_method = 'half_life'
-                then
-                    power(
-                        0.5,
-                        cast(age_days as double) / decay_days
-                    )
-            when decay_method = 'inactivity'
-                then power(
-                    1 - decay_pct / 100.0,
-                    floor(
-                        cast(days_inactive as double)
-                        / decay_days
-                    )
-                )
-        end as decay_factor
-    from aged
 
 ),
 

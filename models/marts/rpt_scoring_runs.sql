@@ -18,22 +18,6 @@
 ) %}
 {%- set rescored_models = "'" ~ window.rescored_models | join("', '") ~ "'" %}
 {%- set changed_models = "'" ~ window.changed_models | join("', '") ~ "'" %}
-{%- if execute and load_relation(ref('int_late_activities')) is not none %}
-    {%- set late = run_query(
-        'select model_id, count(*), count(distinct lead_id), min(activity_date)'
-        ~ ' from ' ~ ref('int_late_activities') ~ ' group by model_id'
-        ~ ' order by model_id'
-    ) %}
-    {%- for row in late %}
-        {%- do exceptions.warn(
-            "Model " ~ row[0] ~ ": " ~ row[1] ~ " activities of " ~ row[2]
-            ~ " leads (the earliest dated " ~ row[3] ~ ") arrived after their"
-            ~ " lead was last scored and are older than the lookback, so the"
-            ~ " score history does not hold them. Run dbt build --full-refresh"
-            ~ " to rescore everything."
-        ) %}
-    {%- endfor %}
-{%- endif %}
 with
 
 fingerprints as (
@@ -62,16 +46,6 @@ activities as (
 
 ),
 
-late_activities as (
-
-    select
-        model_id,
-        count(*) as late_activities
-    from {{ ref('int_late_activities') }}
-    group by model_id
-
-),
-
 rescored_leads as (
 
     select
@@ -96,13 +70,10 @@ final as (
         fingerprints.model_id in ({{ rescored_models }}) as is_model_rescored,
         fingerprints.model_id in ({{ changed_models }}) as is_model_changed,
         coalesce(rescored_leads.rescored_leads, 0) as rescored_leads,
-        coalesce(late_activities.late_activities, 0) as late_activities,
         (select max(activities.loaded_at) from activities) as loaded_through
     from fingerprints
     left join rescored_leads
         on fingerprints.model_id = rescored_leads.model_id
-    left join late_activities
-        on fingerprints.model_id = late_activities.model_id
     where {{ logged | lower }}
 
 )

@@ -24,22 +24,39 @@ scoring_models as (
 
 ),
 
-lead_scores as (
-
-    select
-        lead_id,
-        model_id,
-        is_excluded
-    from {{ ref('fct_lead_scores') }}
-
-),
-
 leads as (
 
     select
         lead_id,
-        created_date
-    from {{ ref('dim_leads') }}
+        cast(created_at as date) as created_date
+    from {{ ref('stg_marketing__leads') }}
+    where cast(created_at as date) <= {{ as_of_date() }}
+
+),
+
+excluded_leads as (
+
+    select distinct
+        lead_id,
+        model_id
+    from {{ ref('int_leads_matched_to_fit_rules') }}
+    where excludes_lead
+
+),
+
+-- Every lead under every scored model, with whether a fit rule excludes it.
+lead_scores as (
+
+    select
+        leads.lead_id,
+        scoring_models.model_id,
+        excluded_leads.lead_id is not null as is_excluded
+    from leads
+    cross join scoring_models
+    left join excluded_leads
+        on
+            leads.lead_id = excluded_leads.lead_id
+            and scoring_models.model_id = excluded_leads.model_id
 
 ),
 

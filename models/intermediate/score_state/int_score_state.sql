@@ -76,7 +76,8 @@ scoring_models as (
     select
         model_id,
         decay_method,
-        decay_days
+        decay_days,
+        decay_pct
     from {{ ref('scoring_models') }}
     where status in ('active', 'draft')
 
@@ -176,9 +177,9 @@ changed_leads as (
 
 ),
 
--- Leads with activities loaded after their last rescoring but dated before
--- rescore_from. Rescored when they are active again; until then the
--- activities are reported (int_late_activities).
+-- Leads with activities loaded after their last rescoring, dated before
+-- rescore_from (late events): rescored from their first day, as a full
+-- refresh would score them.
 late_leads as (
 
     select distinct activities.lead_id
@@ -198,10 +199,7 @@ rescore_reasons as (
         scoring_models.model_id,
         recently_active_leads.lead_id is not null as is_active,
         changed_leads.lead_id is not null
-        or (
-            late_leads.lead_id is not null
-            and recently_active_leads.lead_id is not null
-        )
+        or late_leads.lead_id is not null
         or previous_state.lead_id is null
         or previous_state.is_unfinished
         or coalesce(fit.fit_points, 0) <> coalesce(previous_state.fit_points, 0)
@@ -404,8 +402,8 @@ component_sums as (
 ),
 
 -- Half-life points at the end of decaying_from, each day's points decayed
--- from their own day: 0.5 ^ (days / decay_days), exact where the hand
--- computation is, and finite however old (see decay_factor_on).
+-- from their own day: exact where the hand computation is, and finite
+-- however old (see the macro decay_factor).
 half_life_points as (
 
     select
@@ -414,12 +412,12 @@ half_life_points as (
         sums.component,
         sums.decaying_from,
         sum(
-            day_points.decaying_points * power(
-                0.5,
-                {{ dbt.datediff(
+            day_points.decaying_points * {{ decay_factor(
+                dbt.datediff(
                     'day_points.activity_date', 'sums.decaying_from', 'day'
-                ) }} / cast(scoring_models.decay_days as double)
-            )
+                ),
+                'null',
+            ) }}
         ) as decaying_points
     from (
         select distinct
@@ -521,8 +519,8 @@ final as (
         running.last_activity_date,
         {{ run_started_timestamp() }} as scored_at,
         running.rescored_from,
-        -- Activities loaded after this are not in the lead's state (see
-        -- int_late_activities).
+        -- The next run rescores the lead if an activity of it is loaded
+        -- after this.
         (select max(loaded.loaded_at) from loaded_activities as loaded)
             as loaded_through,
         running.lead_bucket
