@@ -10,6 +10,10 @@ form id), no caps, and routes its hot group to sales.
   06-03: 10 on 05-31 (hot), 9.33 on 06-01 (cold), 10 * 0.5 ^ 0.3 + 5 =
   13.12 on 06-03 (hot); on 06-10 10 * 0.5 + 5 = 10, still hot; on 06-11
   10 * 0.5 ^ 1.1 + 5 = 9.67, cold; on 06-20 10 * 0.25 + 5 = 7.5.
+  C1, created 06-01, `five` on 06-01 and 06-02, form `minus` (-20, same
+  category as `ten`) on 06-06 and `ten` on 06-16: 5 (cold), 10 (hot),
+  -10 on 06-06 (cold), rising towards 10 without reaching it, and on 06-16
+  10 - 20 * 0.5 ^ 1 + 10 = 10 (hot); on 06-20 the two cancel exactly, 10.
 `banded` (half_life, 10 days): cold < 10 <= warm < 20 <= hot, a band
   bounded on both sides.
   B1, created 05-17, form `eighty` (80) on 05-21: 20 on 06-10 (hot), 18.66
@@ -50,6 +54,10 @@ FORMS = [
     ("F2", "forty", "2016-06-02"),
     ("Q1", "twenty", "2026-06-01"),
     ("Q1", "other", "2026-06-05"),
+    ("C1", "five", "2026-06-01"),
+    ("C1", "five", "2026-06-02"),
+    ("C1", "minus", "2026-06-06"),
+    ("C1", "ten", "2026-06-16"),
 ]
 
 CREATED = {
@@ -61,6 +69,7 @@ CREATED = {
     "Q1": "2026-06-01",
     "I1": "2026-06-01",
     "I2": "2026-06-01",
+    "C1": "2026-06-01",
 }
 
 # `in` compares the whole trimmed value with each item of the list
@@ -88,6 +97,7 @@ def write_edge_models(project: Project) -> None:
         [
             "edge_ten,edge,form.submit,ten,,,10,intent,,,true,Ten",
             "edge_five,edge,form.submit,five,,,5,kept,,,false,Five kept",
+            "edge_minus,edge,form.submit,minus,,,-20,intent,,,true,Minus",
             "banded_eighty,banded,form.submit,eighty,,,80,intent,,,true,Eighty",
             "fast_forty,fast,form.submit,forty,,,40,intent,,,true,Forty",
             "quiet_twenty,quiet,form.submit,twenty,,,20,intent,,,true,Twenty",
@@ -162,7 +172,7 @@ def build_edge_project(project: Project) -> None:
             ],
             "form_submissions": [
                 {
-                    "submission_id": f"{lead_id}-{form_id}",
+                    "submission_id": f"{lead_id}-{form_id}-{day}",
                     "lead_id": lead_id,
                     "form_id": form_id,
                     "submitted_at": f"{day} 09:00:00",
@@ -210,6 +220,23 @@ def test_a_score_on_a_lower_bound_is_in_the_upper_group_in_every_mart(
         "select group_name, lead_score, is_sales_ready from marts.fct_crm_lead_scores"
         " where lead_id = 'E1' and model_id = 'edge'"
     ) == [("hot", 10, True)]
+
+
+def test_points_that_cancel_by_hand_cancel_exactly(edge_project: Project) -> None:
+    assert transitions(edge_project, "C1", "edge") == [
+        ("2026-06-01", "cold", 5.0),
+        ("2026-06-02", "hot", 10.0),
+        ("2026-06-06", "cold", -10.0),
+        ("2026-06-16", "hot", 10.0),
+    ]
+    assert edge_project.query(
+        "select lead_score, group_name from marts.fct_lead_scores"
+        " where lead_id = 'C1' and model_id = 'edge'"
+    ) == [(10.0, "hot")]
+    assert edge_project.query(
+        "select sum(decayed_points) from marts.fct_points_ledger"
+        " where lead_id = 'C1' and model_id = 'edge' and category = 'intent'"
+    ) == [(0.0,)]
 
 
 def test_decay_onto_a_bound_stays_in_the_upper_group_that_day(
@@ -286,7 +313,7 @@ def test_every_mart_places_each_lead_in_the_same_group_on_as_of(
         "   or crm.group_name is distinct from scores.group_name"
     )
     assert disagreements == []
-    assert edge_project.query("select count(*) from marts.fct_lead_scores") == [(32,)]
+    assert edge_project.query("select count(*) from marts.fct_lead_scores") == [(36,)]
 
 
 def test_in_matches_the_whole_value_against_each_item(edge_project: Project) -> None:
