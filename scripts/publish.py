@@ -23,24 +23,28 @@ SCHEMAS = ("marts", "scoring_model")
 
 
 def publish(warehouse: Path, published: Path) -> int:
-    """Copy the marts into `published`; return the number of tables."""
+    """Copy the marts into `published`; return the number of tables. A mart
+    that is a view (the points ledger, computed when read) is copied as a
+    table of its rows."""
     temporary = published.with_name(f".{published.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
     con = duckdb.connect(str(temporary))
     try:
-        con.execute(f"attach '{warehouse}' as warehouse (read_only)")
+        # Under its own name: the views dbt wrote name their tables with it.
+        catalog = warehouse.stem
+        con.execute(f"attach '{warehouse}' as \"{catalog}\" (read_only)")
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables"
-            " where table_catalog = 'warehouse' and table_type = 'BASE TABLE'"
-            f" and table_schema in {SCHEMAS} order by all"
+            f" where table_catalog = '{catalog}' and table_schema in {SCHEMAS}"
+            " order by all"
         ).fetchall()
         for schema in SCHEMAS:
             con.execute(f"create schema {schema}")
         for schema, table in tables:
             con.execute(
-                f"create table {schema}.{table} as select * from warehouse.{schema}.{table}"
+                f'create table {schema}.{table} as select * from "{catalog}".{schema}.{table}'
             )
-        con.execute("detach warehouse")
+        con.execute(f'detach "{catalog}"')
         con.close()
     except BaseException:
         con.close()

@@ -1,6 +1,9 @@
 -- The explanation of every score: one row per activity and rule that
 -- matched it, as of the `as_of` date, with the rule's points, the points
--- awarded after the rule's caps and the points left after decay.
+-- awarded after the rule's caps and the points left after decay. A view:
+-- the decay moves with as_of, so it is computed when read instead of
+-- being written again into every row each run.
+{{ config(materialized='view') }}
 with
 
 matched as (

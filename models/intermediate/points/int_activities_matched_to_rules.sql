@@ -47,6 +47,40 @@ activity_rules as (
 
 ),
 
+-- Patterns are matched once per distinct activity type, key and value,
+-- not once per activity (a site has far fewer pages than page views).
+activity_values as (
+
+    select distinct
+        activity_type,
+        lower(activity_key) as activity_key,
+        lower(activity_value) as activity_value
+    from activities
+
+),
+
+value_matches as (
+
+    select
+        activity_values.activity_type,
+        activity_values.activity_key,
+        activity_values.activity_value,
+        activity_rules.rule_id
+    from activity_values
+    inner join activity_rules
+        on activity_values.activity_type = activity_rules.activity_type
+    where
+        (
+            activity_rules.match_key is null
+            or activity_values.activity_key like activity_rules.match_key
+        )
+        and (
+            activity_rules.match_value is null
+            or activity_values.activity_value like activity_rules.match_value
+        )
+
+),
+
 matched as (
 
     select
@@ -63,22 +97,18 @@ matched as (
         activities.activity_date,
         activities.occurred_at
     from activities
+    inner join value_matches
+        on
+            activities.activity_type = value_matches.activity_type
+            and lower(activities.activity_key)
+            is not distinct from value_matches.activity_key
+            and lower(activities.activity_value)
+            is not distinct from value_matches.activity_value
     inner join activity_rules
-        on activities.activity_type = activity_rules.activity_type
+        on value_matches.rule_id = activity_rules.rule_id
     where
-        (
-            activity_rules.match_key is null
-            or lower(activities.activity_key) like activity_rules.match_key
-        )
-        and (
-            activity_rules.match_value is null
-            or lower(activities.activity_value) like activity_rules.match_value
-        )
-        and (
-            activity_rules.min_duration_seconds is null
-            or activities.duration_seconds
-            >= activity_rules.min_duration_seconds
-        )
+        activity_rules.min_duration_seconds is null
+        or activities.duration_seconds >= activity_rules.min_duration_seconds
 
 ),
 
