@@ -58,24 +58,24 @@ state as (
 
 ),
 
-fit_matches as (
+excluded_leads as (
 
-    select
+    select distinct
         lead_id,
-        model_id,
-        fit_points,
-        excludes_lead
+        model_id
     from {{ ref('int_leads_matched_to_fit_rules') }}
+    where excludes_lead
 
 ),
 
-activities as (
+last_activity as (
 
     select
         lead_id,
-        occurred_at
+        max(occurred_at) as last_activity_at
     from {{ ref('int_activities_unioned') }}
     where lead_id is not null and activity_date <= {{ as_of_date() }}
+    group by lead_id
 
 ),
 
@@ -86,104 +86,63 @@ state_points as (
         state.lead_id,
         state.model_id,
         sum(
+            case when state.component = '_fit' then state.fixed_points end
+        ) as fit_points,
+        sum(
             case
                 when state.component <> '_fit'
                     then {{ component_points_on(as_of_date()) }}
                 else 0
             end
         ) as engagement_points,
-        sum({{ component_points_on(as_of_date()) }}) as total_points
+        {{ clamp_score(
+            'sum(' ~ component_points_on(as_of_date()) ~ ')'
+        ) }} as lead_score
     from state
     inner join scoring_models
         on state.model_id = scoring_models.model_id
-    group by state.lead_id, state.model_id
-
-),
-
-fit as (
-
-    select
-        lead_id,
-        model_id,
-        sum(fit_points) as fit_points,
-        max(case when excludes_lead then 1 else 0 end) = 1 as is_excluded
-    from fit_matches
-    group by lead_id, model_id
-
-),
-
-last_activity as (
-
-    select
-        lead_id,
-        max(occurred_at) as last_activity_at
-    from activities
-    group by lead_id
-
-),
-
-scored as (
-
-    select
-        leads.lead_id,
-        scoring_models.model_id,
-        scoring_models.model_status,
-        coalesce(fit.fit_points, 0) as fit_points,
-        coalesce(state_points.engagement_points, 0) as engagement_points,
-        coalesce(state_points.total_points, 0) as unclamped_score,
+    group by
+        state.lead_id,
+        state.model_id,
         scoring_models.min_score,
-        scoring_models.max_score,
-        coalesce(fit.is_excluded, false) as is_excluded,
-        last_activity.last_activity_at
-    from leads
-    cross join scoring_models
-    left join fit
-        on
-            leads.lead_id = fit.lead_id
-            and scoring_models.model_id = fit.model_id
-    left join state_points
-        on
-            leads.lead_id = state_points.lead_id
-            and scoring_models.model_id = state_points.model_id
-    left join last_activity
-        on leads.lead_id = last_activity.lead_id
-
-),
-
-clamped as (
-
-    select
-        *,
-        case
-            when unclamped_score < min_score then min_score
-            when unclamped_score > max_score then max_score
-            else unclamped_score
-        end as lead_score
-    from scored
+        scoring_models.max_score
 
 ),
 
 final as (
 
     select
-        clamped.lead_id,
-        clamped.model_id,
-        clamped.model_status,
+        leads.lead_id,
+        scoring_models.model_id,
+        scoring_models.model_status,
         score_groups.group_name,
-        cast(clamped.fit_points as double) as fit_points,
-        cast(clamped.engagement_points as double)
+        cast(coalesce(state_points.fit_points, 0) as double) as fit_points,
+        cast(coalesce(state_points.engagement_points, 0) as double)
             as engagement_points,
-        cast(clamped.lead_score as double) as lead_score,
+        cast(coalesce(state_points.lead_score, 0) as double) as lead_score,
         coalesce(score_groups.is_sales_ready, false)
-        and not clamped.is_excluded as is_sales_ready,
-        clamped.is_excluded,
+        and excluded_leads.lead_id is null as is_sales_ready,
+        excluded_leads.lead_id is not null as is_excluded,
         {{ as_of_date() }} as scored_as_of,
-        clamped.last_activity_at
-    from clamped
+        last_activity.last_activity_at
+    from leads
+    cross join scoring_models
+    left join state_points
+        on
+            leads.lead_id = state_points.lead_id
+            and scoring_models.model_id = state_points.model_id
+    left join excluded_leads
+        on
+            leads.lead_id = excluded_leads.lead_id
+            and scoring_models.model_id = excluded_leads.model_id
+    left join last_activity
+        on leads.lead_id = last_activity.lead_id
     left join score_groups
         on
-            clamped.model_id = score_groups.model_id
-            and {{ in_band('clamped.lead_score', 'score_groups') }}
+            scoring_models.model_id = score_groups.model_id
+            and {{ in_band(
+                'coalesce(state_points.lead_score, 0)', 'score_groups'
+            ) }}
 
 )
 

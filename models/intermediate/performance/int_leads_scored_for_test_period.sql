@@ -1,62 +1,32 @@
--- One row per scored model and lead of its test period (test_period_days
--- from activated_on), with the score the lead had before sales touched it:
--- on the day before its first CRM stage change in the period, or on the
--- period's last day (as_of while the period runs) when sales never did.
--- Leads already in the CRM before the period, and excluded leads, are out.
--- A lead converted when it reached converted_funnel_stage in the period.
-{%- set converted_rank = {'sal': 1, 'sql': 2, 'opportunity': 3, 'won': 4}[
-    var('converted_funnel_stage')] %}
+-- One row per scored model and lead of its test period, with the score
+-- the lead had on its observed_date, before sales touched it (see
+-- int_leads_observed_for_test_period), its group and its decile.
 with
 
 scoring_models as (
 
     select
         model_id,
-        status as model_status,
         decay_method,
         decay_days,
         decay_pct,
         min_score,
-        max_score,
-        activated_on
+        max_score
     from {{ ref('scoring_models') }}
     where status in ('active', 'draft')
 
 ),
 
-leads as (
+observed as (
 
     select
         lead_id,
-        cast(created_at as date) as created_date
-    from {{ ref('stg_marketing__leads') }}
-    where cast(created_at as date) <= {{ as_of_date() }}
-
-),
-
-excluded_leads as (
-
-    select distinct
-        lead_id,
-        model_id
-    from {{ ref('int_leads_matched_to_fit_rules') }}
-    where excludes_lead
-
-),
-
--- Every lead under every scored model, with whether a fit rule excludes it.
-lead_scores as (
-
-    select
-        leads.lead_id,
-        scoring_models.model_id,
-        excluded_leads.lead_id is not null as is_excluded
-    from leads
-    cross join scoring_models
-    left join excluded_leads
-        on
-            leads.lead_id = excluded_leads.lead_id
-            and scoring_models.model_id = excluded_leads.model_id
+        model_id,
+        period_start,
+        period_end,
+        is_converted,
+        observed_date
+    from {{ ref('int_leads_observed_for_test_period') }}
 
 ),
 
@@ -85,128 +55,6 @@ score_groups as (
         max_score,
         is_sales_ready
     from {{ ref('score_groups') }}
-
-),
-
-funnel_changes as (
-
-    select
-        lead_id,
-        funnel_rank,
-        changed_date
-    from {{ ref('int_stage_changes_mapped_to_funnel') }}
-
-),
-
-test_periods as (
-
-    select
-        model_id,
-        coalesce(
-            activated_on,
-            {{ dbt.dateadd(
-                'day', -var('test_period_days'), as_of_date()
-            ) }}
-        ) as period_start
-    from scoring_models
-
-),
-
-periods as (
-
-    select
-        model_id,
-        cast(period_start as date) as period_start,
-        cast(
-            {{ dbt.dateadd('day', var('test_period_days'), 'period_start') }}
-            as date
-        ) as period_end
-    from test_periods
-
-),
-
-observed_periods as (
-
-    select
-        model_id,
-        period_start,
-        period_end,
-        case
-            when period_end <= {{ as_of_date() }}
-                then cast({{ dbt.dateadd('day', -1, 'period_end') }} as date)
-            else {{ as_of_date() }}
-        end as observed_through
-    from periods
-    where period_start <= {{ as_of_date() }}
-
-),
-
-crm_outcomes as (
-
-    select
-        lead_scores.lead_id,
-        lead_scores.model_id,
-        min(
-            case
-                when funnel_changes.changed_date < observed_periods.period_start
-                    then funnel_changes.changed_date
-            end
-        ) as changed_before_period_date,
-        min(funnel_changes.changed_date) as first_changed_date,
-        max(
-            case
-                when
-                    funnel_changes.changed_date
-                    >= observed_periods.period_start
-                    then funnel_changes.funnel_rank
-                else 0
-            end
-        ) as funnel_rank
-    from lead_scores
-    inner join observed_periods
-        on lead_scores.model_id = observed_periods.model_id
-    inner join funnel_changes
-        on
-            lead_scores.lead_id = funnel_changes.lead_id
-            and observed_periods.observed_through >= funnel_changes.changed_date
-    group by lead_scores.lead_id, lead_scores.model_id
-
-),
-
-observed as (
-
-    select
-        lead_scores.lead_id,
-        lead_scores.model_id,
-        observed_periods.period_start,
-        observed_periods.period_end,
-        coalesce(crm_outcomes.funnel_rank, 0) >= {{ converted_rank }}
-            as is_converted,
-        case
-            when crm_outcomes.first_changed_date is null
-                then observed_periods.observed_through
-            when
-                crm_outcomes.first_changed_date > leads.created_date
-                then cast(
-                    {{ dbt.dateadd(
-                        'day', -1, 'crm_outcomes.first_changed_date'
-                    ) }} as date
-                )
-            else leads.created_date
-        end as observed_date
-    from lead_scores
-    inner join observed_periods
-        on lead_scores.model_id = observed_periods.model_id
-    inner join leads
-        on lead_scores.lead_id = leads.lead_id
-    left join crm_outcomes
-        on
-            lead_scores.lead_id = crm_outcomes.lead_id
-            and lead_scores.model_id = crm_outcomes.model_id
-    where
-        not lead_scores.is_excluded
-        and leads.created_date <= observed_periods.observed_through
-        and crm_outcomes.changed_before_period_date is null
 
 ),
 

@@ -1,4 +1,6 @@
--- One row per activity and activity rule of a scored model that matches it,
+-- One row per activity and activity rule of a scored model that matches it
+-- (its type, key and value matched the rule's patterns, see
+-- int_activity_values_matched_to_rules, and its duration is long enough),
 -- with the rule's own caps applied: max_per_day counts the day's earliest
 -- activities, max_points the lifetime's earliest points (undecayed).
 with
@@ -19,22 +21,11 @@ activities as (
 
 ),
 
-scoring_models as (
-
-    select model_id
-    from {{ ref('scoring_models') }}
-    where status in ('active', 'draft')
-
-),
-
 activity_rules as (
 
     select
         activity_rules.rule_id,
         activity_rules.model_id,
-        lower(trim(activity_rules.activity_type)) as activity_type,
-        lower(activity_rules.match_key) as match_key,
-        lower(activity_rules.match_value) as match_value,
         activity_rules.category,
         activity_rules.min_duration_seconds,
         activity_rules.points,
@@ -42,42 +33,17 @@ activity_rules as (
         activity_rules.max_points,
         coalesce(activity_rules.decays, true) as decays
     from {{ ref('activity_rules') }} as activity_rules
-    inner join scoring_models
-        on activity_rules.model_id = scoring_models.model_id
-
-),
-
--- Patterns are matched once per distinct activity type, key and value,
--- not once per activity (a site has far fewer pages than page views).
-activity_values as (
-
-    select distinct
-        activity_type,
-        lower(activity_key) as activity_key,
-        lower(activity_value) as activity_value
-    from activities
 
 ),
 
 value_matches as (
 
     select
-        activity_values.activity_type,
-        activity_values.activity_key,
-        activity_values.activity_value,
-        activity_rules.rule_id
-    from activity_values
-    inner join activity_rules
-        on activity_values.activity_type = activity_rules.activity_type
-    where
-        (
-            activity_rules.match_key is null
-            or activity_values.activity_key like activity_rules.match_key
-        )
-        and (
-            activity_rules.match_value is null
-            or activity_values.activity_value like activity_rules.match_value
-        )
+        activity_type,
+        activity_key,
+        activity_value,
+        rule_id
+    from {{ ref('int_activity_values_matched_to_rules') }}
 
 ),
 
