@@ -1,9 +1,6 @@
--- The CRM sync table: one row per lead and active model with what sales
--- sees in the CRM, and a sync_version cursor (see the model's YAML and
--- "Syncing the CRM" in the README). Incremental, never rebuilt by
--- --full-refresh: versions and removed rows must outlive it. All rows
--- share one sync_partition, so each run replaces the whole table while
--- reading it.
+-- The CRM sync table, with a sync_version cursor (see its YAML and
+-- "Syncing the CRM" in the README). Never rebuilt by --full-refresh; each
+-- run replaces its one sync_partition while reading it.
 {{ config(
     materialized='incremental',
     unique_key='sync_partition',
@@ -29,25 +26,19 @@ with
 lead_scores as (
 
     select
-        lead_id,
-        model_id,
-        group_name,
-        fit_points,
-        engagement_points,
-        lead_score,
-        is_sales_ready,
-        is_excluded
-    from {{ ref('fct_lead_scores') }}
-    where model_status = 'active'
-
-),
-
-leads as (
-
-    select
-        lead_id,
-        email
-    from {{ ref('stg_marketing__leads') }}
+        scores.lead_id,
+        scores.model_id,
+        leads.email,
+        scores.group_name,
+        scores.fit_points,
+        scores.engagement_points,
+        scores.lead_score,
+        scores.is_sales_ready,
+        scores.is_excluded
+    from {{ ref('fct_lead_scores') }} as scores
+    inner join {{ ref('stg_marketing__leads') }} as leads
+        on scores.lead_id = leads.lead_id
+    where scores.model_status = 'active'
 
 ),
 
@@ -80,7 +71,7 @@ synced as (
     select
         lead_scores.lead_id,
         lead_scores.model_id,
-        leads.email,
+        lead_scores.email,
         lead_scores.group_name,
         reasons.top_reason_1,
         reasons.top_reason_2,
@@ -93,7 +84,7 @@ synced as (
         lead_scores.is_excluded,
         history.valid_from as group_entered_date,
         {{ values_hash([
-            'leads.email', 'lead_scores.group_name', 'reasons.top_reason_1',
+            'lead_scores.email', 'lead_scores.group_name', 'reasons.top_reason_1',
             'reasons.top_reason_2', 'reasons.top_reason_3',
             'round(lead_scores.lead_score, 0)',
             'round(lead_scores.fit_points, 0)',
@@ -102,8 +93,6 @@ synced as (
             'history.valid_from',
         ]) }} as synced_values_hash
     from lead_scores
-    inner join leads
-        on lead_scores.lead_id = leads.lead_id
     left join reasons
         on
             lead_scores.lead_id = reasons.lead_id

@@ -2,6 +2,14 @@
 -- group of a scored model (active or draft: a draft model's handoffs are
 -- the ones it would have made), with the score it had then and the funnel
 -- stages its CRM record reached from that day until its next handoff.
+{#- Each stage and the CRM changes that reach it. #}
+{%- set stages = [
+    ('sal', 'funnel_rank >= 1'),
+    ('sql', 'funnel_rank >= 2'),
+    ('opportunity', 'funnel_rank >= 3'),
+    ('won', 'funnel_rank >= 4'),
+    ('rejected', 'is_rejection'),
+] %}
 with
 
 transitions as (
@@ -58,7 +66,12 @@ handoffs as (
         lead_scores.model_status,
         transitions.to_group as group_name,
         transitions.lead_score as handoff_score,
-        transitions.transition_date as handoff_date
+        transitions.transition_date as handoff_date,
+        -- Over the handoffs only: the where clause comes first.
+        lead(transitions.transition_date) over (
+            partition by transitions.lead_id, transitions.model_id
+            order by transitions.transition_date
+        ) as next_handoff_date
     from transitions
     inner join lead_scores
         on
@@ -79,111 +92,69 @@ handoffs as (
 
 ),
 
-handoff_windows as (
-
-    select
-        *,
-        lead(handoff_date) over (
-            partition by lead_id, model_id order by handoff_date
-        ) as next_handoff_date
-    from handoffs
-
-),
-
 -- The first day on or past each funnel stage within the handoff's window.
 reached as (
 
     select
-        handoff_windows.lead_id,
-        handoff_windows.model_id,
-        handoff_windows.handoff_date,
-        min(
-            case
-                when funnel_changes.funnel_rank >= 1
-                    then funnel_changes.changed_date
-            end
-        ) as sal_date,
-        min(
-            case
-                when funnel_changes.funnel_rank >= 2
-                    then funnel_changes.changed_date
-            end
-        ) as sql_date,
-        min(
-            case
-                when funnel_changes.funnel_rank >= 3
-                    then funnel_changes.changed_date
-            end
-        ) as opportunity_date,
-        min(
-            case
-                when funnel_changes.funnel_rank >= 4
-                    then funnel_changes.changed_date
-            end
-        ) as won_date,
-        min(
-            case
-                when funnel_changes.is_rejection
-                    then funnel_changes.changed_date
-            end
-        ) as rejected_date
-    from handoff_windows
+        handoffs.lead_id,
+        handoffs.model_id,
+        {%- for stage, reaches in stages %}
+            min(
+                case
+                    when funnel_changes.{{ reaches }}
+                        then funnel_changes.changed_date
+                end
+            ) as {{ stage }}_date,
+        {%- endfor %}
+        handoffs.handoff_date
+    from handoffs
     inner join funnel_changes
         on
-            handoff_windows.lead_id = funnel_changes.lead_id
-            and handoff_windows.handoff_date <= funnel_changes.changed_date
+            handoffs.lead_id = funnel_changes.lead_id
+            and handoffs.handoff_date <= funnel_changes.changed_date
             and (
-                handoff_windows.next_handoff_date is null
-                or handoff_windows.next_handoff_date
+                handoffs.next_handoff_date is null
+                or handoffs.next_handoff_date
                 > funnel_changes.changed_date
             )
     group by
-        handoff_windows.lead_id,
-        handoff_windows.model_id,
-        handoff_windows.handoff_date
+        handoffs.lead_id,
+        handoffs.model_id,
+        handoffs.handoff_date
 
 ),
 
 final as (
 
     select
-        handoff_windows.lead_id,
-        handoff_windows.model_id,
-        handoff_windows.model_status,
-        handoff_windows.group_name,
-        handoff_windows.handoff_score,
-        {{ dbt.datediff(
-            'handoff_windows.handoff_date', 'reached.sal_date', 'day'
-        ) }} as days_to_sal,
-        {{ dbt.datediff(
-            'handoff_windows.handoff_date', 'reached.sql_date', 'day'
-        ) }} as days_to_sql,
-        {{ dbt.datediff(
-            'handoff_windows.handoff_date', 'reached.opportunity_date', 'day'
-        ) }} as days_to_opportunity,
-        {{ dbt.datediff(
-            'handoff_windows.handoff_date', 'reached.won_date', 'day'
-        ) }} as days_to_won,
-        {{ dbt.datediff(
-            'handoff_windows.handoff_date', 'reached.rejected_date', 'day'
-        ) }} as days_to_rejected,
-        reached.sal_date is not null as has_reached_sal,
-        reached.sql_date is not null as has_reached_sql,
-        reached.opportunity_date is not null as has_reached_opportunity,
-        reached.won_date is not null as has_reached_won,
+        handoffs.lead_id,
+        handoffs.model_id,
+        handoffs.model_status,
+        handoffs.group_name,
+        handoffs.handoff_score,
+        {%- for stage, _ in stages %}
+            {{ dbt.datediff(
+                'handoffs.handoff_date',
+                'reached.' ~ stage ~ '_date',
+                'day',
+            ) }} as days_to_{{ stage }},
+        {%- endfor %}
+        {%- for stage, _ in stages[:-1] %}
+            reached.{{ stage }}_date is not null as has_reached_{{ stage }},
+        {%- endfor %}
         reached.rejected_date is not null as is_rejected,
         cast(
-            {{ dbt.date_trunc('month', 'handoff_windows.handoff_date') }}
+            {{ dbt.date_trunc('month', 'handoffs.handoff_date') }}
             as date
         ) as handoff_month,
-        handoff_windows.handoff_date,
-        handoff_windows.next_handoff_date
-    from handoff_windows
+        handoffs.handoff_date,
+        handoffs.next_handoff_date
+    from handoffs
     left join reached
         on
-            handoff_windows.lead_id = reached.lead_id
-            and handoff_windows.model_id = reached.model_id
-            and handoff_windows.handoff_date = reached.handoff_date
+            handoffs.lead_id = reached.lead_id
+            and handoffs.model_id = reached.model_id
+            and handoffs.handoff_date = reached.handoff_date
 
 )
 
