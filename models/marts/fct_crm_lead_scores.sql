@@ -86,9 +86,9 @@ synced as (
         {{ values_hash([
             'lead_scores.email', 'lead_scores.group_name', 'reasons.top_reason_1',
             'reasons.top_reason_2', 'reasons.top_reason_3',
-            'round(lead_scores.lead_score, 0)',
-            'round(lead_scores.fit_points, 0)',
-            'round(lead_scores.engagement_points, 0)',
+            'cast(round(lead_scores.lead_score, 0) as ' ~ whole ~ ')',
+            'cast(round(lead_scores.fit_points, 0) as ' ~ whole ~ ')',
+            'cast(round(lead_scores.engagement_points, 0) as ' ~ whole ~ ')',
             'lead_scores.is_sales_ready', 'lead_scores.is_excluded',
             'history.valid_from',
         ]) }} as synced_values_hash
