@@ -14,8 +14,12 @@
         when scoring_models.decay_method = 'half_life'
             then power(
                 0.5,
-                ({{ age_days }}) % scoring_models.decay_days
-                / cast(scoring_models.decay_days as double)
+                (
+                    ({{ age_days }}) - scoring_models.decay_days * floor(
+                        ({{ age_days }})
+                        / cast(scoring_models.decay_days as double)
+                    )
+                ) / cast(scoring_models.decay_days as double)
             ) * power(
                 0.5,
                 floor(

@@ -1,4 +1,4 @@
-"""Check that the DAG stays one a newcomer can follow (part of make lint).
+"""Check that the DAG stays one a newcomer can follow (make dag).
 
     check_dag.py [--manifest target/manifest.json]
 

@@ -1,5 +1,5 @@
--- Why each lead scores what it does: one row per lead and scored model with
--- the three largest contributions to its score in words, as the CRM and
+-- Why each lead scores what it does: one row per lead and scored model that
+-- has a contribution, with the three largest in words, as the CRM and
 -- the sales alerts show them, for example "Viewed pricing (2 times): +8".
 -- A contribution is a rule's points as of now, after decay and before
 -- category caps, with the number of its activities awarded points; a fit

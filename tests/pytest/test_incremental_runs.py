@@ -88,6 +88,29 @@ def test_a_late_event_before_the_lookback_rescores_its_lead_from_its_first_day(
     assert_same_marts(carried.marts(), carried_marts)
 
 
+def test_an_activity_moved_to_another_lead_rescores_both(carried: Project) -> None:
+    """B's email open of 2026-02-28 (before the lookback) is reloaded on
+    03-11 as A's. A is rescored for the late load; B, which has nothing new,
+    is rescored because it now has one activity fewer than its state
+    counted. `hand` engagement of B on 03-11: opens 2 * 0.5 ^ 3.1 (the
+    02-28 one is gone), download 15, unsubscribe -20: -4.77. Every mart
+    then equals a full refresh."""
+    carried.query(
+        "update marketing.email_events set lead_id = 'A', _loaded_at = ?"
+        " where event_id = 'e2'",
+        [LATE],
+    )
+    carried.build("--vars", "{as_of: '2026-03-11'}")
+    engagement = carried.query(
+        "select engagement_points from marts.fct_lead_scores"
+        " where lead_id = 'B' and model_id = 'hand'"
+    )[0][0]
+    assert engagement == pytest.approx(2 * 0.5**3.1 + 15 - 20, rel=1e-12)
+    carried_marts = carried.marts()
+    carried.build("--full-refresh", "--vars", "{as_of: '2026-03-11'}")
+    assert_same_marts(carried.marts(), carried_marts)
+
+
 def test_a_run_that_stopped_before_the_run_log_is_repeated_cleanly(
     carried: Project,
 ) -> None:

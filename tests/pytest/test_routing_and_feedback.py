@@ -397,6 +397,11 @@ def test_crm_sync_cursor_misses_no_change_and_shows_removals(
         "quiet:D",
     ]
     assert {row[1:] for row in removed} == {(3, True, None, None)}
+    # A removed row keeps the email only while the lead is in the source.
+    assert project.query(
+        "select crm_sync_id, email from marts.fct_crm_lead_scores"
+        " where crm_sync_id in ('hand:B', 'quiet:A') order by all"
+    ) == [("hand:B", None), ("quiet:A", "a@acme.com")]
     kept = {row[0]: row[1] for row in rows if not row[2]}
     assert kept == {key: versions[key] for key in ("hand:A", "hand:C", "hand:D")}
     assert kept["hand:A"] == 2

@@ -2,6 +2,7 @@
 -- the lead their cookie was identified as, like a web event. loaded_at is
 -- when the submission reached the warehouse as the lead's: the later of
 -- the submission's and the identification's _loaded_at.
+{{ config(materialized='view') }}
 with
 
 form_submissions as (

@@ -103,6 +103,7 @@ previous_state as (
         model_id,
         max(fixed_points) as fit_points,
         max(loaded_through) as loaded_through,
+        max(activity_count) as activity_count,
         -- Rescored from its first day by a run that did not finish.
         max(
             case
@@ -163,6 +164,19 @@ recently_active_leads as (
 
 ),
 
+-- The lead's activities up to the last run's as_of: fewer than the state
+-- counted when one was deleted or moved to another lead.
+settled_activity_counts as (
+
+    select
+        lead_id,
+        count(*) as activity_count
+    from activities
+    where activity_date <= cast('{{ window.previous_as_of }}' as date)
+    group by lead_id
+
+),
+
 -- Leads whose state changes before rescore_from: identified or created
 -- since (old visits are stitched to them).
 changed_leads as (
@@ -200,6 +214,8 @@ rescore_reasons as (
         recently_active_leads.lead_id is not null as is_active,
         changed_leads.lead_id is not null
         or late_leads.lead_id is not null
+        or coalesce(settled_activity_counts.activity_count, 0)
+        <> coalesce(previous_state.activity_count, 0)
         or previous_state.lead_id is null
         or previous_state.is_unfinished
         or coalesce(fit.fit_points, 0) <> coalesce(previous_state.fit_points, 0)
@@ -212,6 +228,8 @@ rescore_reasons as (
         on leads.lead_id = changed_leads.lead_id
     left join late_leads
         on leads.lead_id = late_leads.lead_id
+    left join settled_activity_counts
+        on leads.lead_id = settled_activity_counts.lead_id
     left join fit
         on
             leads.lead_id = fit.lead_id
@@ -294,7 +312,8 @@ activity_days as (
     select
         activities.lead_id,
         greatest(activities.activity_date, leads.created_date) as change_date,
-        max(activities.activity_date) as last_activity_date
+        max(activities.activity_date) as last_activity_date,
+        count(*) as activities
     from activities
     inner join leads
         on activities.lead_id = leads.lead_id
@@ -304,6 +323,18 @@ activity_days as (
     group by
         activities.lead_id,
         greatest(activities.activity_date, leads.created_date)
+
+),
+
+-- How many activities the lead has up to as_of (see
+-- settled_activity_counts).
+lead_activity_counts as (
+
+    select
+        lead_id,
+        sum(activities) as activity_count
+    from activity_days
+    group by lead_id
 
 ),
 
@@ -341,6 +372,7 @@ lead_change_days as (
         change_days.model_id,
         change_days.change_date,
         leads.lead_bucket,
+        coalesce(lead_activity_counts.activity_count, 0) as activity_count,
         -- The day from which this run changed the lead's state; null: from
         -- its first day.
         {{ rescored_from }} as rescored_from,
@@ -356,6 +388,8 @@ lead_change_days as (
     from change_days
     inner join leads
         on change_days.lead_id = leads.lead_id
+    left join lead_activity_counts
+        on change_days.lead_id = lead_activity_counts.lead_id
     left join activity_days
         on
             change_days.lead_id = activity_days.lead_id
@@ -463,6 +497,7 @@ running as (
         lead_change_days.last_activity_date,
         lead_change_days.valid_to,
         lead_change_days.lead_bucket,
+        lead_change_days.activity_count,
         lead_change_days.rescored_from
     from lead_change_days
     inner join component_sums
@@ -493,6 +528,7 @@ running as (
         lead_change_days.last_activity_date,
         lead_change_days.valid_to,
         lead_change_days.lead_bucket,
+        lead_change_days.activity_count,
         lead_change_days.rescored_from
     from lead_change_days
     left join fit
@@ -517,6 +553,7 @@ final as (
         running.change_date as valid_from,
         running.valid_to,
         running.last_activity_date,
+        running.activity_count,
         {{ run_started_timestamp() }} as scored_at,
         running.rescored_from,
         -- The next run rescores the lead if an activity of it is loaded
