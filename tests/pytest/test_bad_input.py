@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import duckdb
 from conftest import (
     CONTRACT,
     REPO,
@@ -284,6 +286,51 @@ def test_only_the_crm_sync_holds_email_addresses(project: Project) -> None:
         ("dim_leads", "email_domain"),
         ("fct_crm_lead_scores", "email"),
     ]
+
+
+def test_publish_copies_every_mart_the_ledger_view_too(project: Project) -> None:
+    """The published copy holds every mart as a table, the points ledger (a
+    view in the warehouse) with the same rows."""
+    write_hand_model(project)
+    load_hand_data(project)
+    project.build("--vars", AS_OF)
+    # On a copy under the same name (the views name their catalog after the
+    # file): the dbt run in this process still holds the warehouse.
+    copy = project.root / "copy" / project.warehouse.name
+    copy.parent.mkdir()
+    for written in project.root.glob(f"{project.warehouse.name}*"):
+        shutil.copy(written, copy.parent / written.name)  # with its WAL
+    published = project.root / "published.duckdb"
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "publish.py"),
+            "--warehouse",
+            str(copy),
+            "--to",
+            str(published),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        tables = con.execute(
+            "select table_name, table_type from information_schema.tables"
+            " where table_schema = 'marts' order by all"
+        ).fetchall()
+        ledger = con.execute(
+            "select * from marts.fct_points_ledger order by all"
+        ).fetchall()
+    finally:
+        con.close()
+    marts = project.query(
+        "select table_name from information_schema.tables"
+        " where table_schema = 'marts' order by all"
+    )
+    assert tables == [(name, "BASE TABLE") for (name,) in marts]
+    assert ledger == project.query("select * from marts.fct_points_ledger order by all")
+    assert len(ledger) > 0
 
 
 def dbt_process(project: Project, as_of: str, log_path: Path) -> subprocess.Popen:

@@ -33,19 +33,10 @@ final as (
 
     select
         form_submissions.submission_id,
-        coalesce(
-            form_submissions.lead_id, visitor_identities.lead_id
-        ) as lead_id,
         form_submissions.form_id,
         form_submissions.page_url,
         form_submissions.submitted_at,
-        case
-            when form_submissions.lead_id is null
-                then greatest(
-                    form_submissions._loaded_at, visitor_identities._loaded_at
-                )
-            else form_submissions._loaded_at
-        end as loaded_at
+        {{ stitched_lead('form_submissions') }}
     from form_submissions
     left join visitor_identities
         on form_submissions.visitor_id = visitor_identities.visitor_id

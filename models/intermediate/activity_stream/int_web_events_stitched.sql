@@ -36,7 +36,6 @@ stitched as (
     select
         web_events.event_id,
         web_events.visitor_id,
-        coalesce(web_events.lead_id, visitor_identities.lead_id) as lead_id,
         web_events.event_type,
         web_events.page_url,
         web_events.asset_id,
@@ -44,13 +43,7 @@ stitched as (
         web_events.lead_id is null
         and visitor_identities.lead_id is not null as is_stitched,
         web_events.occurred_at,
-        case
-            when web_events.lead_id is null
-                then greatest(
-                    web_events._loaded_at, visitor_identities._loaded_at
-                )
-            else web_events._loaded_at
-        end as loaded_at
+        {{ stitched_lead('web_events') }}
     from web_events
     left join visitor_identities
         on web_events.visitor_id = visitor_identities.visitor_id
