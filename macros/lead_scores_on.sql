@@ -11,7 +11,7 @@
         state.model_id,
         {{ clamp_score('sum(' ~ component_points_on(on_date) ~ ')') }}
             as lead_score
-    from {{ ref('int_score_state') }} as state
+    from {{ ref('int_score_components') }} as state
     inner join {{ ref('scoring_models') }} as scoring_models
         on state.model_id = scoring_models.model_id
     where

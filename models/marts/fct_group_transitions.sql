@@ -21,77 +21,13 @@
     'lead_id', 'model_id', 'from_group', 'to_group', 'direction', 'cause',
     'lead_score', 'transition_date',
 ] %}
+{%- set rescored = 'true' if window.rescore_from is none else
+    "scored_at > cast('" ~ window.last_run_started_at ~ "' as "
+    ~ dbt.type_timestamp() ~ ")" %}
 with
 
-segments as (
-
-    select
-        lead_id,
-        model_id,
-        start_group,
-        end_group,
-        start_score,
-        valid_from,
-        is_rescored,
-        transitions_from
-    from {{ ref('int_score_segments') }}
-
-),
-
-leads_scored as (
-
-    select distinct
-        lead_id,
-        model_id,
-        is_rescored,
-        transitions_from
-    from segments
-
-),
-
-decay_transitions as (
-
-    select
-        decay_transitions.lead_id,
-        decay_transitions.model_id,
-        decay_transitions.from_group,
-        decay_transitions.to_group,
-        decay_transitions.lead_score,
-        decay_transitions.transition_date
-    from {{ ref('int_decay_transitions') }} as decay_transitions
-    inner join leads_scored
-        on
-            decay_transitions.lead_id = leads_scored.lead_id
-            and decay_transitions.model_id = leads_scored.model_id
-    where
-        (
-            leads_scored.is_rescored
-            and (
-                leads_scored.transitions_from is null
-                or decay_transitions.transition_date
-                >= leads_scored.transitions_from
-            )
-        )
-        or (
-            not leads_scored.is_rescored
-            and decay_transitions.transition_date
-            > {{ previous_as_of }}
-        )
-
-),
-
-score_groups as (
-
-    select
-        model_id,
-        group_name,
-        sort_order
-    from {{ ref('score_groups') }}
-
-),
-
 -- A segment starts with new points or activity: its group against the
--- group the previous segment ended in.
+-- group the previous segment ended in (only a rescored lead has new ones).
 segment_starts as (
 
     select
@@ -103,13 +39,14 @@ segment_starts as (
         start_group as to_group,
         start_score as lead_score,
         valid_from as transition_date,
-        is_rescored,
-        transitions_from
-    from segments
+        scored_at,
+        rescored_from
+    from {{ ref('int_score_segments') }}
+    where {{ rescored }}
 
 ),
 
-transitions as (
+moves as (
 
     select
         lead_id,
@@ -118,12 +55,11 @@ transitions as (
         to_group,
         'activity' as cause,
         lead_score,
-        transition_date
+        transition_date,
+        scored_at,
+        rescored_from
     from segment_starts
-    where
-        is_rescored
-        and (transitions_from is null or transition_date >= transitions_from)
-        and (from_group is null or from_group <> to_group)
+    where from_group is null or from_group <> to_group
     union all
     select
         lead_id,
@@ -132,8 +68,78 @@ transitions as (
         to_group,
         'decay' as cause,
         lead_score,
+        transition_date,
+        scored_at,
+        rescored_from
+    from {{ ref('int_decay_transitions') }}
+
+),
+
+changes as (
+
+    select
+        lead_id,
+        model_id,
+        from_group,
+        to_group,
+        cause,
+        lead_score,
+        transition_date,
+        {{ rescored }} as is_rescored,
+        {{ 'cast(null as date)' if window.rescore_from is none
+            else 'rescored_from' }} as transitions_from
+    from moves
+
+),
+
+-- The leads int_score_state rescored this run, each from the day its
+-- state changed (null: its first day).
+leads_scored as (
+
+    select distinct
+        lead_id,
+        model_id,
+        transitions_from
+    from changes
+    where is_rescored
+
+),
+
+-- What this run adds: the moves of a rescored lead from the day its state
+-- changed, and the decay moves of the others since the last run's as_of.
+transitions as (
+
+    select
+        lead_id,
+        model_id,
+        from_group,
+        to_group,
+        cause,
+        lead_score,
         transition_date
-    from decay_transitions
+    from changes
+    where
+        transition_date <= {{ as_of_date() }}
+        and (
+            (
+                is_rescored
+                and (
+                    transitions_from is null
+                    or transition_date >= transitions_from
+                )
+            )
+            or (not is_rescored and transition_date > {{ previous_as_of }})
+        )
+
+),
+
+score_groups as (
+
+    select
+        model_id,
+        group_name,
+        sort_order
+    from {{ ref('score_groups') }}
 
 ),
 
@@ -210,13 +216,13 @@ final as (
     select
         previous.{{ columns | join(',\n        previous.') }}
     from previous
-    inner join leads_scored
+    left join leads_scored
         on
             previous.lead_id = leads_scored.lead_id
             and previous.model_id = leads_scored.model_id
     where
         (
-            not leads_scored.is_rescored
+            leads_scored.lead_id is null
             and previous.transition_date <= {{ previous_as_of }}
         )
         or previous.transition_date < leads_scored.transitions_from

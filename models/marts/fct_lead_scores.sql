@@ -53,7 +53,7 @@ state as (
         decaying_from,
         valid_from,
         last_activity_date
-    from {{ ref('int_score_state') }}
+    from {{ ref('int_score_components') }}
     where valid_to is null
 
 ),

@@ -14,6 +14,7 @@
 {%- set logged = not execute or (
     'model.lead_scoring.int_score_state' in selected_resources
     and 'model.lead_scoring.int_score_segments' in selected_resources
+    and 'model.lead_scoring.int_decay_transitions' in selected_resources
     and 'model.lead_scoring.fct_group_transitions' in selected_resources
 ) %}
 {%- set rescored_models = "'" ~ window.rescored_models | join("', '") ~ "'" %}

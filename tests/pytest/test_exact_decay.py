@@ -24,6 +24,15 @@ form id), no caps, and routes its hot group to sales.
   F2, created 2016-06-01, form `forty` on 2016-06-02: 40, 20, 10 (hot) on
   2016-06-04, 5 on 06-05 (cold); 40 * 0.5 ^ 3670 today, which is 0 in
   floating point.
+`mixed` (half_life, 10 days): cold < 25 <= hot, two categories decaying
+  with opposite signs, one capped, so the score first rises, then falls.
+  M1, created 06-01, forms `base` (10, never decays), `sixty` (60, category
+  intent capped at 30) and `minus` (-20, category negative) on 06-01. With
+  x = 0.5 ^ (age / 10): 10 + min(30, 60x) - 20x, 20 on 06-01 (cold); hot
+  from x <= 0.75, 06-06 (age 5: 40 - 20 * 0.5 ^ 0.5 = 25.86; age 4:
+  24.84); above x = 0.5 it is 10 + 40x, cold again below x = 0.375, 06-16
+  (age 15: 10 + 40 * 0.5 ^ 1.5 = 24.14; age 14: 25.16). It starts and ends
+  cold: only the search inside the segment finds the two moves.
 `quiet` (inactivity, 50% every 7 days): cold < 10 <= hot.
   Q1, created 06-01, form `twenty` (20) on 06-01 and `other` (no points) on
   06-05, its latest activity: 20 until 06-11, 10 (hot) from 06-12, 5 (cold)
@@ -43,6 +52,7 @@ MODELS = {
     "banded": "half_life,10,",
     "fast": "half_life,1,",
     "quiet": "inactivity,7,50",
+    "mixed": "half_life,10,",
 }
 
 FORMS = [
@@ -58,6 +68,9 @@ FORMS = [
     ("C1", "five", "2026-06-02"),
     ("C1", "minus", "2026-06-06"),
     ("C1", "ten", "2026-06-16"),
+    ("M1", "base", "2026-06-01"),
+    ("M1", "sixty", "2026-06-01"),
+    ("M1", "minus", "2026-06-01"),
 ]
 
 CREATED = {
@@ -70,6 +83,7 @@ CREATED = {
     "I1": "2026-06-01",
     "I2": "2026-06-01",
     "C1": "2026-06-01",
+    "M1": "2026-06-01",
 }
 
 # `in` compares the whole trimmed value with each item of the list
@@ -101,6 +115,9 @@ def write_edge_models(project: Project) -> None:
             "banded_eighty,banded,form.submit,eighty,,,80,intent,,,true,Eighty",
             "fast_forty,fast,form.submit,forty,,,40,intent,,,true,Forty",
             "quiet_twenty,quiet,form.submit,twenty,,,20,intent,,,true,Twenty",
+            "mixed_base,mixed,form.submit,base,,,10,kept,,,false,Base",
+            "mixed_sixty,mixed,form.submit,sixty,,,60,intent,,,true,Sixty",
+            "mixed_minus,mixed,form.submit,minus,,,-20,negative,,,true,Minus",
         ],
     )
     write_seed(
@@ -113,6 +130,9 @@ def write_edge_models(project: Project) -> None:
             "banded,intent,",
             "fast,intent,",
             "quiet,intent,",
+            "mixed,kept,",
+            "mixed,intent,30",
+            "mixed,negative,",
         ],
     )
     write_seed(
@@ -130,7 +150,11 @@ def write_edge_models(project: Project) -> None:
                 "banded,hot,20,,true,3",
             ]
         else:
-            groups += [f"{model},cold,,10,false,1", f"{model},hot,10,,true,2"]
+            bound = 25 if model == "mixed" else 10
+            groups += [
+                f"{model},cold,,{bound},false,1",
+                f"{model},hot,{bound},,true,2",
+            ]
     write_seed(
         project.root,
         "score_groups",
@@ -288,6 +312,24 @@ def test_a_one_day_half_life_is_exact_after_ten_years(edge_project: Project) -> 
     assert all(math.isfinite(value) for row in state for value in row)
 
 
+def test_decay_of_opposite_signs_moves_up_then_down_inside_one_segment(
+    edge_project: Project,
+) -> None:
+    m1 = transitions(edge_project, "M1", "mixed")
+    assert [row[:2] for row in m1] == [
+        ("2026-06-01", "cold"),
+        ("2026-06-06", "hot"),
+        ("2026-06-16", "cold"),
+    ]
+    assert m1[0][2] == 20.0
+    assert m1[1][2] == pytest.approx(40 - 20 * 0.5**0.5, rel=1e-12)
+    assert m1[2][2] == pytest.approx(10 + 40 * 0.5**1.5, rel=1e-12)
+    assert edge_project.query(
+        "select lead_score, group_name from marts.fct_lead_scores"
+        " where lead_id = 'M1' and model_id = 'mixed'"
+    ) == [(pytest.approx(10 + 40 * 0.5**1.9, rel=1e-12), "cold")]
+
+
 def test_inactivity_decays_onto_a_bound_after_the_latest_activity(
     edge_project: Project,
 ) -> None:
@@ -313,7 +355,7 @@ def test_every_mart_places_each_lead_in_the_same_group_on_as_of(
         "   or crm.group_name is distinct from scores.group_name"
     )
     assert disagreements == []
-    assert edge_project.query("select count(*) from marts.fct_lead_scores") == [(36,)]
+    assert edge_project.query("select count(*) from marts.fct_lead_scores") == [(50,)]
 
 
 def test_in_matches_the_whole_value_against_each_item(edge_project: Project) -> None:

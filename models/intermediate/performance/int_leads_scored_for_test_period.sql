@@ -42,7 +42,7 @@ score_state as (
         valid_from,
         valid_to,
         last_activity_date
-    from {{ ref('int_score_state') }}
+    from {{ ref('int_score_components') }}
 
 ),
 

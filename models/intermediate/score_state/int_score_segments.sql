@@ -1,39 +1,30 @@
--- One row per lead, scored model and segment of the score state (the days
--- from one change day to the next, or to as_of): the score and group on the
--- first and on the last day. Inside a segment only decay moves the score.
--- When fct_group_transitions is carried forward, only the segments that
--- can hold a new transition are here: those of a lead rescored since the
--- last run (is_rescored) from the one before transitions_from (the day its
--- state changed from; null: its first day), and the last segment of the
--- others, which decay carries from the last run's as_of to this one: for
--- those, start_score is taken on search_from, the last
--- run's as_of, and decay moves are searched for after it only.
-{%- set window = scoring_window('fct_group_transitions') %}
+-- One row per lead, scored model and segment of its score state (the days
+-- from one change day up to the next; inside, only decay moves the score):
+-- the score and group on its first and its last day (for the open
+-- segment, the limit decay tends to), and whether decay may move it
+-- across a bound inside (is_searched, see int_decay_transitions).
+--
+-- Written with the state: a run computes the leads int_score_state
+-- rescored (every row of a lead has the run's scored_at) and keeps the
+-- others' rows.
+{{ config(
+    materialized='incremental',
+    unique_key=['lead_id', 'model_id'],
+    partition_by=['lead_bucket'] if target.type == 'spark' else none,
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_seed_fingerprints') }}
+{%- set window = scoring_window() %}
 {%- set rescored = 'true' if window.rescore_from is none else
-    "state.scored_at > cast('" ~ window.last_run_started_at ~ "' as "
+    "scored_at > cast('" ~ window.last_run_started_at ~ "' as "
     ~ dbt.type_timestamp() ~ ")" %}
-{%- set transitions_from = 'cast(null as date)' if window.rescore_from is none
-    else 'state.rescored_from' %}
 with
 
 state as (
 
-    select
-        state.lead_id,
-        state.model_id,
-        state.cap_points,
-        state.fixed_points,
-        state.decaying_points,
-        state.decaying_from,
-        state.valid_from,
-        state.valid_to,
-        state.last_activity_date,
-        -- A run rewrites every row of a lead it rescores.
-        {{ rescored }} as is_rescored,
-        {{ transitions_from }} as transitions_from
-    from {{ ref('int_score_state') }} as state
-    inner join {{ ref('int_seed_fingerprints') }} as scored_models
-        on state.model_id = scored_models.model_id
+    select *
+    from {{ ref('int_score_components') }}
+    where {{ rescored }}
 
 ),
 
@@ -45,7 +36,9 @@ scoring_models as (
         decay_days,
         decay_pct,
         min_score,
-        max_score
+        max_score,
+        decay_method = 'half_life'
+        or (decay_method = 'inactivity' and decay_pct > 0) as decays
     from {{ ref('scoring_models') }}
 
 ),
@@ -56,91 +49,106 @@ score_groups as (
         model_id,
         group_name,
         min_score,
-        max_score,
-        sort_order
+        max_score
     from {{ ref('score_groups') }}
 
 ),
 
-bounded as (
-
-    select
-        *,
-        case
-            when valid_to is null or valid_to > {{ as_of_date() }}
-                then {{ as_of_date() }}
-            else cast({{ dbt.dateadd('day', -1, 'valid_to') }} as date)
-        end as end_date,
-        case
-            when is_rescored then valid_from
-            else cast('{{ window.previous_as_of or as_of_text() }}' as date)
-        end as search_from
-    from state
-    where
-        valid_to is null
-        or (
-            is_rescored
-            and (transitions_from is null or valid_to >= transitions_from)
-        )
-
-),
-
-scored as (
+segments as (
 
     select
         state.lead_id,
         state.model_id,
         state.valid_from,
-        state.end_date,
-        state.is_rescored,
-        state.transitions_from,
-        state.search_from,
+        state.valid_to,
+        state.scored_at,
+        state.rescored_from,
+        state.lead_bucket,
+        scoring_models.decays,
         {{ clamp_score(
-            'sum(' ~ component_points_on('state.search_from') ~ ')'
+            'sum(' ~ component_points_on('state.valid_from') ~ ')'
         ) }} as start_score,
-        {{ clamp_score(
-            'sum(' ~ component_points_on('state.end_date') ~ ')'
-        ) }} as end_score
-    from bounded as state
+        -- On the segment's last day; for the open one, its limit.
+        {{ clamp_score('sum(case when state.valid_to is null then '
+            ~ 'least(state.fixed_points, coalesce(state.cap_points, '
+            ~ 'state.fixed_points)) else ' ~ component_points_on(
+                'cast(' ~ dbt.dateadd('day', -1, 'state.valid_to')
+                ~ ' as date)'
+            ) ~ ' end)') }} as end_score,
+        min(state.decaying_points) < 0
+        and max(state.decaying_points) > 0 as is_mixed
+    from state
     inner join scoring_models
         on state.model_id = scoring_models.model_id
     group by
         state.lead_id,
         state.model_id,
         state.valid_from,
-        state.end_date,
-        state.is_rescored,
-        state.transitions_from,
-        state.search_from,
+        state.valid_to,
+        state.scored_at,
+        state.rescored_from,
+        state.lead_bucket,
+        scoring_models.decays,
         scoring_models.min_score,
         scoring_models.max_score
+
+),
+
+grouped as (
+
+    select
+        segments.*,
+        start_groups.group_name as start_group,
+        end_groups.group_name as end_group
+    from segments
+    inner join score_groups as start_groups
+        on
+            segments.model_id = start_groups.model_id
+            and {{ in_band('segments.start_score', 'start_groups') }}
+    inner join score_groups as end_groups
+        on
+            segments.model_id = end_groups.model_id
+            and {{ in_band('segments.end_score', 'end_groups') }}
 
 ),
 
 final as (
 
     select
-        scored.lead_id,
-        scored.model_id,
-        start_groups.group_name as start_group,
-        end_groups.group_name as end_group,
-        scored.start_score,
-        scored.end_score,
-        scored.valid_from,
-        scored.end_date,
-        scored.is_rescored,
-        scored.transitions_from,
-        scored.search_from
-    from scored
-    left join score_groups as start_groups
-        on
-            scored.model_id = start_groups.model_id
-            and {{ in_band('scored.start_score', 'start_groups') }}
-    left join score_groups as end_groups
-        on
-            scored.model_id = end_groups.model_id
-            and {{ in_band('scored.end_score', 'end_groups') }}
+        lead_id,
+        model_id,
+        valid_from,
+        valid_to,
+        start_score,
+        start_group,
+        end_group,
+        -- Every component decays by one factor x, so the score is monotone
+        -- in x unless two components decay with opposite signs: it can
+        -- then only cross a bound if the first and last days are in
+        -- different groups.
+        decays
+        and (valid_to is null or valid_to > {{ dbt.dateadd(
+            'day', 1, 'valid_from') }})
+        and (is_mixed or start_group <> end_group) as is_searched,
+        scored_at,
+        rescored_from,
+        lead_bucket
+    from grouped
 
 )
 
 select * from final
+{%- if window.rescore_from is not none and target.type == 'spark' %}
+-- Spark overwrites whole partitions: keep the rows of the leads that were
+-- not rescored but share a partition with one that was.
+union all
+select previous.*
+from {{ this }} as previous
+left join (select distinct lead_id, model_id from segments) as rescored
+    on
+        previous.lead_id = rescored.lead_id
+        and previous.model_id = rescored.model_id
+where
+    rescored.lead_id is null
+    and previous.lead_bucket in (select final.lead_bucket from final)
+{%- endif %}

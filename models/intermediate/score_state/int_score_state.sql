@@ -1,11 +1,12 @@
--- The score state: one row per lead, scored model, component and change
--- day. A change day is the lead's first scored day (created_at), a day with
--- new points, and (inactivity decay) a day with any activity: between two
--- change days nothing but decay moves the score. Components are the rule
--- categories, each from the day of its first points, and `_fit`, on every
--- change day, so a score on any day D of the state's validity is
--- clamp(sum over components of min(cap, fixed + decaying * decay(D))) (see
--- the macro lead_scores_on).
+-- The score state. A row per lead, scored model, rule category and day
+-- its points change, valid to the category's next change (its running
+-- fixed and decaying points), and a `_fit` row per lead, model and change
+-- day, valid to the next change day: a segment. A change day is the lead's
+-- first scored day (created_at), a day with new points, and (inactivity
+-- decay) a day with any activity: inside a segment nothing but decay moves
+-- the score. int_score_components gives each segment its category rows;
+-- on a day D the score is clamp(sum over components of min(cap, fixed +
+-- decaying * decay(D))) (see the macro lead_scores_on).
 --
 -- Incremental: a run rescores, from its first day, every lead with an
 -- activity, an identification or its creation on or after the last run's
@@ -478,38 +479,39 @@ half_life_points as (
 
 ),
 
--- Every component of a lead on every change day from its first points
--- on, and the fit on every change day. A range join rather than a window
--- over all of them: the window held every row in memory at once.
+-- Each category from each day its points change to the next (sparse: a
+-- category row holds through the change days of the others), and the
+-- `_fit` row of every change day, which carries the segment: the days to
+-- the next change day of any component and the latest activity up to it.
 running as (
 
     select
-        lead_change_days.lead_id,
-        lead_change_days.model_id,
+        component_sums.lead_id,
+        component_sums.model_id,
         component_sums.component,
-        lead_change_days.change_date,
+        component_sums.change_date,
         component_sums.fixed_points,
         coalesce(
             half_life_points.decaying_points, component_sums.undecayed_points
         ) as decaying_points,
-        coalesce(component_sums.decaying_from, lead_change_days.change_date)
+        coalesce(component_sums.decaying_from, component_sums.change_date)
             as decaying_from,
-        lead_change_days.last_activity_date,
-        lead_change_days.valid_to,
-        lead_change_days.lead_bucket,
-        lead_change_days.activity_count,
-        lead_change_days.rescored_from
-    from lead_change_days
-    inner join component_sums
+        cast(null as date) as last_activity_date,
+        component_sums.next_change_date as valid_to,
+        leads.lead_bucket,
+        coalesce(lead_activity_counts.activity_count, 0) as activity_count,
+        {{ rescored_from }} as rescored_from
+    from component_sums
+    inner join leads
+        on component_sums.lead_id = leads.lead_id
+    left join lead_activity_counts
+        on component_sums.lead_id = lead_activity_counts.lead_id
+    {%- if rescore_from is not none %}
+    inner join rescored
         on
-            lead_change_days.lead_id = component_sums.lead_id
-            and lead_change_days.model_id = component_sums.model_id
-            and lead_change_days.change_date >= component_sums.change_date
-            and (
-                component_sums.next_change_date is null
-                or lead_change_days.change_date
-                < component_sums.next_change_date
-            )
+            component_sums.lead_id = rescored.lead_id
+            and component_sums.model_id = rescored.model_id
+    {%- endif %}
     left join half_life_points
         on
             component_sums.lead_id = half_life_points.lead_id
