@@ -2,6 +2,8 @@
     `on_date` inside its validity: fixed points plus decaying points after
     decay, before the component's cap. Needs the model joined as
     `scoring_models`. -#}
-{% macro component_value_on(on_date) -%}
-    (state.fixed_points + state.decaying_points * {{ decay_factor_on(on_date) }})
+{% macro component_value_on(on_date, segment='state') -%}
+    (state.fixed_points + state.decaying_points * {{ decay_factor_on(
+        on_date, segment=segment
+    ) }})
 {%- endmacro %}

@@ -40,7 +40,9 @@ score_groups as (
 
 ),
 
--- The score state on as_of: its open row of every component.
+-- The score state on as_of: its open row of every component; the open
+-- `_fit` row is the lead's last segment, whose latest activity the
+-- components' inactivity decay counts from (as int_score_components).
 state as (
 
     select
@@ -53,7 +55,7 @@ state as (
         decaying_from,
         valid_from,
         last_activity_date
-    from {{ ref('int_score_components') }}
+    from {{ ref('int_score_state') }}
     where valid_to is null
 
 ),
@@ -91,14 +93,19 @@ state_points as (
         sum(
             case
                 when state.component <> '_fit'
-                    then {{ component_points_on(as_of_date()) }}
+                    then {{ component_points_on(as_of_date(), 'segment') }}
                 else 0
             end
         ) as engagement_points,
         {{ clamp_score(
-            'sum(' ~ component_points_on(as_of_date()) ~ ')'
+            'sum(' ~ component_points_on(as_of_date(), 'segment') ~ ')'
         ) }} as lead_score
     from state
+    inner join state as segment
+        on
+            state.lead_id = segment.lead_id
+            and state.model_id = segment.model_id
+            and segment.component = '_fit'
     inner join scoring_models
         on state.model_id = scoring_models.model_id
     group by

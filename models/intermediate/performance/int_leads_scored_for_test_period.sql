@@ -35,6 +35,7 @@ score_state as (
     select
         lead_id,
         model_id,
+        component,
         cap_points,
         fixed_points,
         decaying_points,
@@ -42,7 +43,28 @@ score_state as (
         valid_from,
         valid_to,
         last_activity_date
-    from {{ ref('int_score_components') }}
+    from {{ ref('int_score_state') }}
+
+),
+
+-- The segment of each observed lead on its observed_date (its `_fit` row).
+segments as (
+
+    select
+        observed.*,
+        state.valid_from,
+        state.last_activity_date
+    from observed
+    inner join score_state as state
+        on
+            observed.lead_id = state.lead_id
+            and observed.model_id = state.model_id
+            and state.component = '_fit'
+            and observed.observed_date >= state.valid_from
+            and (
+                state.valid_to is null
+                or observed.observed_date < state.valid_to
+            )
 
 ),
 
@@ -58,37 +80,41 @@ score_groups as (
 
 ),
 
+-- The rows of every component that hold on that day, and the segment's
+-- latest activity for their decay: int_score_components read for one day.
 scored as (
 
     select
-        observed.lead_id,
-        observed.model_id,
-        observed.period_start,
-        observed.period_end,
-        observed.is_converted,
-        observed.observed_date,
+        segment.lead_id,
+        segment.model_id,
+        segment.period_start,
+        segment.period_end,
+        segment.is_converted,
+        segment.observed_date,
         {{ clamp_score(
-            'sum(' ~ component_points_on('observed.observed_date') ~ ')'
+            'sum('
+            ~ component_points_on('segment.observed_date', 'segment')
+            ~ ')'
         ) }} as lead_score
-    from observed
+    from segments as segment
     inner join score_state as state
         on
-            observed.lead_id = state.lead_id
-            and observed.model_id = state.model_id
-            and observed.observed_date >= state.valid_from
+            segment.lead_id = state.lead_id
+            and segment.model_id = state.model_id
+            and segment.observed_date >= state.valid_from
             and (
                 state.valid_to is null
-                or observed.observed_date < state.valid_to
+                or segment.observed_date < state.valid_to
             )
     inner join scoring_models
-        on observed.model_id = scoring_models.model_id
+        on segment.model_id = scoring_models.model_id
     group by
-        observed.lead_id,
-        observed.model_id,
-        observed.period_start,
-        observed.period_end,
-        observed.is_converted,
-        observed.observed_date,
+        segment.lead_id,
+        segment.model_id,
+        segment.period_start,
+        segment.period_end,
+        segment.is_converted,
+        segment.observed_date,
         scoring_models.min_score,
         scoring_models.max_score
 

@@ -64,6 +64,9 @@ final as (
         on
             segments.lead_id = categories.lead_id
             and segments.model_id = categories.model_id
+            -- A run writes every row of a lead: one scored_at, which lets a
+            -- filter on it reach both sides.
+            and segments.scored_at = categories.scored_at
             and segments.valid_from >= categories.valid_from
             and (
                 categories.valid_to is null
