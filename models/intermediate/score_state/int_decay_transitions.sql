@@ -47,15 +47,21 @@ segments as (
 
 ),
 
+rescored_components as (
+
+    {{ score_components(rescored) }}
+
+),
+
 state as (
 
-    select state.*
-    from {{ ref('int_score_components') }} as state
+    select rescored_components.*
+    from rescored_components
     inner join segments
         on
-            state.lead_id = segments.lead_id
-            and state.model_id = segments.model_id
-            and state.valid_from = segments.valid_from
+            rescored_components.lead_id = segments.lead_id
+            and rescored_components.model_id = segments.model_id
+            and rescored_components.valid_from = segments.valid_from
 
 ),
 

@@ -22,9 +22,7 @@ with
 
 state as (
 
-    select *
-    from {{ ref('int_score_components') }}
-    where {{ rescored }}
+    {{ score_components(rescored) }}
 
 ),
 
