@@ -3,11 +3,12 @@
     `_fit` row) with the category rows that hold through it. `where`
     filters the state rows first, on both sides of the join: the
     incremental models read only the leads a run rescored, for example
-    "scored_at > cast('2026-11-30 06:00:00' as timestamp)". -#}
+    "scored_at > cast('2026-11-30 06:00:00' as timestamp)". Its CTE names
+    are its own: Spark rejects a nested CTE that shadows an outer one. -#}
 {% macro score_components(where='true') %}
 with
 
-state as (
+state_rows as (
 
     select
         lead_id,
@@ -28,56 +29,56 @@ state as (
 
 ),
 
-segments as (
+segment_rows as (
 
     select *
-    from state
+    from state_rows
     where component = '_fit'
 
 ),
 
-categories as (
+category_rows as (
 
     select *
-    from state
+    from state_rows
     where component <> '_fit'
 
 ),
 
-final as (
+components as (
 
     select
-        segments.lead_id,
-        segments.model_id,
-        categories.component,
-        categories.cap_points,
-        categories.fixed_points,
-        categories.decaying_points,
-        categories.decaying_from,
-        segments.valid_from,
-        segments.valid_to,
-        segments.last_activity_date,
-        segments.scored_at,
-        segments.rescored_from,
-        segments.lead_bucket
-    from segments
-    inner join categories
+        segment_rows.lead_id,
+        segment_rows.model_id,
+        category_rows.component,
+        category_rows.cap_points,
+        category_rows.fixed_points,
+        category_rows.decaying_points,
+        category_rows.decaying_from,
+        segment_rows.valid_from,
+        segment_rows.valid_to,
+        segment_rows.last_activity_date,
+        segment_rows.scored_at,
+        segment_rows.rescored_from,
+        segment_rows.lead_bucket
+    from segment_rows
+    inner join category_rows
         on
-            segments.lead_id = categories.lead_id
-            and segments.model_id = categories.model_id
+            segment_rows.lead_id = category_rows.lead_id
+            and segment_rows.model_id = category_rows.model_id
             -- A run writes every row of a lead: one scored_at, which lets a
             -- filter on it reach both sides.
-            and segments.scored_at = categories.scored_at
-            and segments.valid_from >= categories.valid_from
+            and segment_rows.scored_at = category_rows.scored_at
+            and segment_rows.valid_from >= category_rows.valid_from
             and (
-                categories.valid_to is null
-                or segments.valid_from < categories.valid_to
+                category_rows.valid_to is null
+                or segment_rows.valid_from < category_rows.valid_to
             )
     union all
     select *
-    from segments
+    from segment_rows
 
 )
 
-select * from final
+select * from components
 {% endmacro %}
