@@ -9,7 +9,9 @@
       changed since the last run (their new transitions are `model_change`).
     - loaded_through: the latest _loaded_at the last run had seen;
       last_run_started_at: when the last run started (state rows scored
-      after it were rescored by this run, or by one that failed).
+      after it were rescored by this run, or by one that failed);
+      rescored_rows: that as a SQL condition on scored_at (true when
+      everything is rescored).
     A full refresh, a first run or a missing run log rescores everything,
     and so does a missing table of `for_model` (default: the calling model),
     the incremental model whose point of view is taken. -#}
@@ -19,6 +21,7 @@
         'previous_as_of': none,
         'loaded_through': none,
         'last_run_started_at': none,
+        'rescored_rows': 'true',
         'rescored_models': [],
         'changed_models': [],
     } -%}
@@ -96,6 +99,8 @@
         'previous_as_of': previous_as_of,
         'loaded_through': last_run[0][3],
         'last_run_started_at': last_run[0][4],
+        'rescored_rows': "scored_at > cast('" ~ last_run[0][4] ~ "' as "
+            ~ dbt.type_timestamp() ~ ")",
         'rescored_models': rescored_models | sort,
         'changed_models': changed_models | sort,
     }) -%}

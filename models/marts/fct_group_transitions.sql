@@ -1,12 +1,5 @@
--- One row per lead, scored model and change of group up to as_of: the
--- first group (from none), moves caused by new activity, moves caused by
--- decay alone on the first day the decayed score crosses the band, and
--- (cause model_change) moves that appeared when the model's seeds changed.
---
--- Incremental: a run recomputes the transitions of the leads it rescored
--- from the day their state changed (see int_score_segments), adds the
--- decay transitions of the others since the last run's as_of, keeps every
--- other row, and writes the whole table back (it is small).
+-- One row per lead, scored model and change of group up to as_of (see the
+-- YAML): a run adds int_group_moves and keeps the rows they do not replace.
 {{ config(
     materialized='incremental',
     unique_key='model_id',
@@ -21,92 +14,8 @@
     'lead_id', 'model_id', 'from_group', 'to_group', 'direction', 'cause',
     'lead_score', 'transition_date',
 ] %}
-{%- set rescored = 'true' if window.rescore_from is none else
-    "scored_at > cast('" ~ window.last_run_started_at ~ "' as "
-    ~ dbt.type_timestamp() ~ ")" %}
 with
 
--- A segment starts with new points or activity: its group against the
--- group the previous segment ended in (only a rescored lead has new ones).
-segment_starts as (
-
-    select
-        lead_id,
-        model_id,
-        lag(end_group) over (
-            partition by lead_id, model_id order by valid_from
-        ) as from_group,
-        start_group as to_group,
-        start_score as lead_score,
-        valid_from as transition_date,
-        scored_at,
-        rescored_from
-    from {{ ref('int_score_segments') }}
-    where {{ rescored }}
-
-),
-
-moves as (
-
-    select
-        lead_id,
-        model_id,
-        from_group,
-        to_group,
-        'activity' as cause,
-        lead_score,
-        transition_date,
-        scored_at,
-        rescored_from
-    from segment_starts
-    where from_group is null or from_group <> to_group
-    union all
-    select
-        lead_id,
-        model_id,
-        from_group,
-        to_group,
-        'decay' as cause,
-        lead_score,
-        transition_date,
-        scored_at,
-        rescored_from
-    from {{ ref('int_decay_transitions') }}
-
-),
-
-changes as (
-
-    select
-        lead_id,
-        model_id,
-        from_group,
-        to_group,
-        cause,
-        lead_score,
-        transition_date,
-        {{ rescored }} as is_rescored,
-        {{ 'cast(null as date)' if window.rescore_from is none
-            else 'rescored_from' }} as transitions_from
-    from moves
-
-),
-
--- The leads int_score_state rescored this run, each from the day its
--- state changed (null: its first day).
-leads_scored as (
-
-    select distinct
-        lead_id,
-        model_id,
-        transitions_from
-    from changes
-    where is_rescored
-
-),
-
--- What this run adds: the moves of a rescored lead from the day its state
--- changed, and the decay moves of the others since the last run's as_of.
 transitions as (
 
     select
@@ -117,19 +26,20 @@ transitions as (
         cause,
         lead_score,
         transition_date
-    from changes
-    where
-        transition_date <= {{ as_of_date() }}
-        and (
-            (
-                is_rescored
-                and (
-                    transitions_from is null
-                    or transition_date >= transitions_from
-                )
-            )
-            or (not is_rescored and transition_date > {{ previous_as_of }})
-        )
+    from {{ ref('int_group_moves') }}
+
+),
+
+-- The leads int_score_state rescored this run, each from the day its
+-- state changed (null: its first day).
+leads_scored as (
+
+    select
+        lead_id,
+        model_id,
+        rescored_from as transitions_from
+    from {{ ref('int_leads_rescored') }}
+    where {{ window.rescored_rows }}
 
 ),
 

@@ -1,15 +1,9 @@
--- Handoffs: one row per time a non-excluded lead entered a sales-ready
--- group of a scored model (active or draft: a draft model's handoffs are
--- the ones it would have made), with the score it had then and the funnel
--- stages its CRM record reached from that day until its next handoff.
+-- Handoffs: each time a lead entered a sales-ready group, and the funnel
+-- stages its CRM record reached until its next handoff (see the YAML).
 {#- Each stage and the CRM changes that reach it. #}
-{%- set stages = [
-    ('sal', 'funnel_rank >= 1'),
-    ('sql', 'funnel_rank >= 2'),
-    ('opportunity', 'funnel_rank >= 3'),
-    ('won', 'funnel_rank >= 4'),
-    ('rejected', 'is_rejection'),
-] %}
+{%- set stages = [('sal', 'funnel_rank >= 1'), ('sql', 'funnel_rank >= 2'),
+    ('opportunity', 'funnel_rank >= 3'), ('won', 'funnel_rank >= 4'),
+    ('rejected', 'is_rejection')] %}
 with
 
 transitions as (
@@ -114,8 +108,7 @@ reached as (
             and handoffs.handoff_date <= funnel_changes.changed_date
             and (
                 handoffs.next_handoff_date is null
-                or handoffs.next_handoff_date
-                > funnel_changes.changed_date
+                or handoffs.next_handoff_date > funnel_changes.changed_date
             )
     group by
         handoffs.lead_id,
@@ -134,19 +127,15 @@ final as (
         handoffs.handoff_score,
         {%- for stage, _ in stages %}
             {{ dbt.datediff(
-                'handoffs.handoff_date',
-                'reached.' ~ stage ~ '_date',
-                'day',
+                'handoffs.handoff_date', 'reached.' ~ stage ~ '_date', 'day'
             ) }} as days_to_{{ stage }},
         {%- endfor %}
         {%- for stage, _ in stages[:-1] %}
             reached.{{ stage }}_date is not null as has_reached_{{ stage }},
         {%- endfor %}
         reached.rejected_date is not null as is_rejected,
-        cast(
-            {{ dbt.date_trunc('month', 'handoffs.handoff_date') }}
-            as date
-        ) as handoff_month,
+        cast({{ dbt.date_trunc('month', 'handoffs.handoff_date') }} as date)
+            as handoff_month,
         handoffs.handoff_date,
         handoffs.next_handoff_date
     from handoffs

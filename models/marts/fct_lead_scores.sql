@@ -1,8 +1,5 @@
--- The current score: one row per lead and scored model (active and draft)
--- as of the `as_of` date. Score = clamp(fit + sum of capped category
--- engagement, min_score, max_score); the score falls in one group. Taken
--- from the score state, the one computation of the score that the history
--- and transitions use too, so every mart puts a lead in the same group.
+-- The current score: one row per lead and scored model as of `as_of`, from
+-- the score state, the one computation history and transitions use too.
 with
 
 leads as (
@@ -40,9 +37,7 @@ score_groups as (
 
 ),
 
--- The score state on as_of: its open row of every component; the open
--- `_fit` row is the lead's last segment, whose latest activity the
--- components' inactivity decay counts from (as int_score_components).
+-- Open rows; the `_fit` one is the last segment, with the latest activity.
 state as (
 
     select
@@ -81,15 +76,14 @@ last_activity as (
 
 ),
 
--- The total as the history takes it (see the macro lead_scores_on).
+-- The total as the history takes it (macros lead_scores_on, clamp_score).
 state_points as (
 
     select
         state.lead_id,
         state.model_id,
-        sum(
-            case when state.component = '_fit' then state.fixed_points end
-        ) as fit_points,
+        sum(case when state.component = '_fit' then state.fixed_points end)
+            as fit_points,
         sum(
             case
                 when state.component <> '_fit'

@@ -1,10 +1,8 @@
--- Routing actions: one row per group transition of an active model's
--- non-excluded lead and routing rule it matches (the rule's group entered
--- or left). A transition is known at the end of its day (triggered_at);
--- an action with sla_hours is due that many hours later. Sales answers it
--- with the lead's first CRM stage change from the transition's day on:
--- met when that is before due_at, breached when it is later or missing
--- after due_at, open while due_at is still ahead of the end of as_of.
+-- Routing actions: the routing rules each group transition of an active
+-- model's lead matches, with their SLA (see the YAML).
+-- A transition is known at the end of its day.
+{%- set triggered_at = 'cast(' ~ dbt.dateadd('day', 1,
+    'transitions.transition_date') ~ ' as ' ~ dbt.type_timestamp() ~ ')' %}
 with
 
 transitions as (
@@ -55,7 +53,7 @@ funnel_changes as (
 
 ),
 
-matched as (
+due as (
 
     select
         transitions.lead_id,
@@ -68,10 +66,11 @@ matched as (
         transitions.lead_score,
         routing_rules.sla_hours,
         transitions.transition_date,
+        {{ triggered_at }} as triggered_at,
         cast(
-            {{ dbt.dateadd('day', 1, 'transitions.transition_date') }}
+            {{ dbt.dateadd('hour', 'routing_rules.sla_hours', triggered_at) }}
             as {{ dbt.type_timestamp() }}
-        ) as triggered_at
+        ) as due_at
     from transitions
     inner join lead_scores
         on
@@ -80,50 +79,24 @@ matched as (
     inner join routing_rules
         on
             transitions.model_id = routing_rules.model_id
-            and (
-                (
-                    routing_rules.on_event = 'enter'
-                    and transitions.to_group = routing_rules.group_name
-                )
-                or (
-                    routing_rules.on_event = 'exit'
-                    and transitions.from_group = routing_rules.group_name
-                )
-            )
+            and routing_rules.group_name = case routing_rules.on_event
+                when 'enter' then transitions.to_group
+                when 'exit' then transitions.from_group
+            end
     where lead_scores.model_status = 'active' and not lead_scores.is_excluded
 
 ),
 
-due as (
-
-    select
-        *,
-        cast(
-            {{ dbt.dateadd('hour', 'sla_hours', 'triggered_at') }}
-            as {{ dbt.type_timestamp() }}
-        ) as due_at
-    from matched
-
-),
-
--- The lead's first CRM stage change from the transition's day on.
+-- Sales answers with the lead's first CRM stage change from that day on.
 responses as (
 
     select
         due.lead_id,
-        due.model_id,
         due.transition_date,
-        due.action,
-        due.target,
         funnel_changes.funnel_stage,
         funnel_changes.changed_at,
         row_number() over (
-            partition by
-                due.lead_id,
-                due.model_id,
-                due.transition_date,
-                due.action,
-                due.target
+            partition by due.lead_id, due.transition_date
             order by funnel_changes.changed_at, funnel_changes.funnel_stage
         ) as response_number
     from due
@@ -135,23 +108,13 @@ responses as (
 
 ),
 
-first_responses as (
-
-    select *
-    from responses
-    where response_number = 1
-
-),
-
 final as (
 
     select
-        {{ dbt.hash(dbt.concat([
-            'due.model_id', "'|'", 'due.lead_id', "'|'",
-            'cast(due.transition_date as ' ~ dbt.type_string() ~ ')', "'|'",
-            'due.on_event', "'|'", 'due.group_name', "'|'", 'due.action',
-            "'|'", "coalesce(due.target, '')",
-        ])) }} as routing_action_id,
+        {{ values_hash([
+            'due.model_id', 'due.lead_id', 'due.transition_date',
+            'due.on_event', 'due.group_name', 'due.action', 'due.target',
+        ]) }} as routing_action_id,
         due.lead_id,
         due.model_id,
         due.group_name,
@@ -174,13 +137,12 @@ final as (
         due.due_at,
         responses.changed_at as responded_at
     from due
-    left join first_responses as responses
+    left join responses
         on
             due.lead_id = responses.lead_id
-            and due.model_id = responses.model_id
             and due.transition_date = responses.transition_date
-            and due.action = responses.action
-            and coalesce(due.target, '') = coalesce(responses.target, '')
+            and due.sla_hours is not null
+            and responses.response_number = 1
 
 )
 

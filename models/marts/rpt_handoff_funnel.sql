@@ -1,8 +1,6 @@
--- The feedback loop: one row per scored model, month and sales-ready
--- group of the handoffs (fct_handoffs), with the share of handoffs that
--- reached each funnel stage, the median days it took, and the same shares
--- for the model's leads never handed off that were created in that month
--- (the baseline), with the lift: handoff share / baseline share.
+-- The feedback loop: how far each month's handoffs went down the funnel,
+-- against the leads never handed off (the baseline; see the YAML).
+{%- set stages = ['sal', 'sql', 'opportunity', 'won'] %}
 with
 
 handoffs as (
@@ -83,14 +81,10 @@ baseline as (
         model_id,
         cohort_month,
         count(*) as baseline_leads,
-        avg(case when funnel_rank >= 1 then 1 else 0 end)
-            as baseline_sal_share,
-        avg(case when funnel_rank >= 2 then 1 else 0 end)
-            as baseline_sql_share,
-        avg(case when funnel_rank >= 3 then 1 else 0 end)
-            as baseline_opportunity_share,
-        avg(case when funnel_rank >= 4 then 1 else 0 end)
-            as baseline_won_share,
+        {%- for stage in stages %}
+            avg(case when funnel_rank >= {{ loop.index }} then 1 else 0 end)
+                as baseline_{{ stage }}_share,
+        {%- endfor %}
         avg(case when is_rejected then 1 else 0 end)
             as baseline_rejected_share
     from never_handed_off
@@ -106,17 +100,15 @@ cohorts as (
         group_name,
         handoff_month as cohort_month,
         count(*) as handoffs,
-        avg(case when has_reached_sal then 1 else 0 end) as sal_share,
-        avg(case when has_reached_sql then 1 else 0 end) as sql_share,
-        avg(case when has_reached_opportunity then 1 else 0 end)
-            as opportunity_share,
-        avg(case when has_reached_won then 1 else 0 end) as won_share,
-        avg(case when is_rejected then 1 else 0 end) as rejected_share,
-        cast(median(days_to_sal) as double) as median_days_to_sal,
-        cast(median(days_to_sql) as double) as median_days_to_sql,
-        cast(median(days_to_opportunity) as double)
-            as median_days_to_opportunity,
-        cast(median(days_to_won) as double) as median_days_to_won
+        {%- for stage in stages %}
+            avg(case when has_reached_{{ stage }} then 1 else 0 end)
+                as {{ stage }}_share,
+        {%- endfor %}
+        {%- for stage in stages %}
+            cast(median(days_to_{{ stage }}) as double)
+                as median_days_to_{{ stage }},
+        {%- endfor %}
+        avg(case when is_rejected then 1 else 0 end) as rejected_share
     from handoffs
     group by model_id, model_status, group_name, handoff_month
 
@@ -129,29 +121,23 @@ final as (
         cohorts.model_status,
         cohorts.group_name,
         cohorts.handoffs,
-        cohorts.sal_share,
-        cohorts.sql_share,
-        cohorts.opportunity_share,
-        cohorts.won_share,
+        {%- for stage in stages %}
+            cohorts.{{ stage }}_share,
+        {%- endfor %}
         cohorts.rejected_share,
-        cohorts.median_days_to_sal,
-        cohorts.median_days_to_sql,
-        cohorts.median_days_to_opportunity,
-        cohorts.median_days_to_won,
+        {%- for stage in stages %}
+            cohorts.median_days_to_{{ stage }},
+        {%- endfor %}
         coalesce(baseline.baseline_leads, 0) as baseline_leads,
-        baseline.baseline_sal_share,
-        baseline.baseline_sql_share,
-        baseline.baseline_opportunity_share,
-        baseline.baseline_won_share,
+        {%- for stage in stages %}
+            baseline.baseline_{{ stage }}_share,
+        {%- endfor %}
         baseline.baseline_rejected_share,
-        cohorts.sal_share / nullif(baseline.baseline_sal_share, 0)
-            as sal_lift,
-        cohorts.sql_share / nullif(baseline.baseline_sql_share, 0)
-            as sql_lift,
-        cohorts.opportunity_share
-        / nullif(baseline.baseline_opportunity_share, 0) as opportunity_lift,
-        cohorts.won_share / nullif(baseline.baseline_won_share, 0)
-            as won_lift,
+        {%- for stage in stages %}
+            cohorts.{{ stage }}_share
+            / nullif(baseline.baseline_{{ stage }}_share, 0)
+                as {{ stage }}_lift,
+        {%- endfor %}
         cohorts.cohort_month
     from cohorts
     left join baseline

@@ -12,7 +12,8 @@
 {#- A run that did not carry the state forward (a partial selection) is
     not logged: the next run must look back from the last one that did. #}
 {%- set logged = not execute or (
-    'model.lead_scoring.int_score_state' in selected_resources
+    'model.lead_scoring.int_leads_rescored' in selected_resources
+    and 'model.lead_scoring.int_score_state' in selected_resources
     and 'model.lead_scoring.int_score_segments' in selected_resources
     and 'model.lead_scoring.int_decay_transitions' in selected_resources
     and 'model.lead_scoring.fct_group_transitions' in selected_resources
@@ -35,7 +36,7 @@ state as (
     select
         lead_id,
         model_id
-    from {{ ref('int_score_state') }}
+    from {{ ref('int_leads_rescored') }}
     where scored_at = {{ run_started_timestamp() }}
 
 ),

@@ -15,14 +15,11 @@
 ) }}
 -- depends_on: {{ ref('int_seed_fingerprints') }}
 {%- set window = scoring_window() %}
-{%- set rescored = 'true' if window.rescore_from is none else
-    "scored_at > cast('" ~ window.last_run_started_at ~ "' as "
-    ~ dbt.type_timestamp() ~ ")" %}
 with
 
 state as (
 
-    {{ score_components(rescored) }}
+    {{ score_components(window.rescored_rows) }}
 
 ),
 
@@ -136,17 +133,4 @@ final as (
 )
 
 select * from final
-{%- if window.rescore_from is not none and target.type == 'spark' %}
--- Spark overwrites whole partitions: keep the rows of the leads that were
--- not rescored but share a partition with one that was.
-union all
-select previous.*
-from {{ this }} as previous
-left join (select distinct lead_id, model_id from segments) as rescored
-    on
-        previous.lead_id = rescored.lead_id
-        and previous.model_id = rescored.model_id
-where
-    rescored.lead_id is null
-    and previous.lead_bucket in (select final.lead_bucket from final)
-{%- endif %}
+{{ spark_kept_rows('final') }}

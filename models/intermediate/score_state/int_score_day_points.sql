@@ -1,0 +1,57 @@
+-- Part of int_score_state (ephemeral): the rescored leads' points per
+-- scored model, rule category and activity day, fixed and decaying apart,
+-- with the day they count from (change_date): points dated before the
+-- lead existed count from its first day.
+{{ config(materialized='ephemeral') }}
+-- depends_on: {{ ref('int_seed_fingerprints') }}
+{%- set window = scoring_window(for_model='int_score_state') %}
+with
+
+day_point_leads as (
+
+    select
+        lead_id,
+        model_id,
+        created_date
+    from {{ ref('int_leads_rescored') }}
+    where {{ window.rescored_rows }}
+
+),
+
+matched_points as (
+
+    select
+        lead_id,
+        model_id,
+        category,
+        awarded_points,
+        decays,
+        activity_date
+    from {{ ref('int_activities_matched_to_rules') }}
+    where activity_date <= {{ as_of_date() }}
+
+)
+
+select
+    points.lead_id,
+    points.model_id,
+    points.category as component,
+    points.activity_date,
+    greatest(points.activity_date, day_point_leads.created_date) as change_date,
+    sum(
+        case when points.decays then 0 else points.awarded_points end
+    ) as fixed_points,
+    sum(
+        case when points.decays then points.awarded_points else 0 end
+    ) as decaying_points
+from matched_points as points
+inner join day_point_leads
+    on
+        points.lead_id = day_point_leads.lead_id
+        and points.model_id = day_point_leads.model_id
+group by
+    points.lead_id,
+    points.model_id,
+    points.category,
+    points.activity_date,
+    greatest(points.activity_date, day_point_leads.created_date)
