@@ -1,6 +1,5 @@
 -- Routing actions: the routing rules each group transition of an active
 -- model's lead matches, with their SLA (see the YAML).
--- A transition is known at the end of its day.
 {%- set triggered_at = 'cast(' ~ dbt.dateadd('day', 1,
     'transitions.transition_date') ~ ' as ' ~ dbt.type_timestamp() ~ ')' %}
 with
@@ -56,6 +55,12 @@ funnel_changes as (
 due as (
 
     select
+        {{ values_hash([
+            'transitions.model_id', 'transitions.lead_id',
+            'transitions.transition_date', 'routing_rules.on_event',
+            'routing_rules.group_name', 'routing_rules.action',
+            'routing_rules.target',
+        ]) }} as routing_action_id,
         transitions.lead_id,
         transitions.model_id,
         routing_rules.group_name,
@@ -91,12 +96,11 @@ due as (
 responses as (
 
     select
-        due.lead_id,
-        due.transition_date,
+        due.routing_action_id,
         funnel_changes.funnel_stage,
         funnel_changes.changed_at,
         row_number() over (
-            partition by due.lead_id, due.transition_date
+            partition by due.routing_action_id
             order by funnel_changes.changed_at, funnel_changes.funnel_stage
         ) as response_number
     from due
@@ -111,10 +115,7 @@ responses as (
 final as (
 
     select
-        {{ values_hash([
-            'due.model_id', 'due.lead_id', 'due.transition_date',
-            'due.on_event', 'due.group_name', 'due.action', 'due.target',
-        ]) }} as routing_action_id,
+        due.routing_action_id,
         due.lead_id,
         due.model_id,
         due.group_name,
@@ -139,9 +140,7 @@ final as (
     from due
     left join responses
         on
-            due.lead_id = responses.lead_id
-            and due.transition_date = responses.transition_date
-            and due.sla_hours is not null
+            due.routing_action_id = responses.routing_action_id
             and responses.response_number = 1
 
 )
