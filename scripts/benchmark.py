@@ -137,7 +137,7 @@ def reference_floor(warehouse: Path, as_of: dt.date) -> tuple[float, int, int]:
         str(warehouse),
         read_only=True,
         config={
-            "memory_limit": os.environ.get("LEAD_SCORING_DUCKDB_MEMORY", "8GB"),
+            "memory_limit": os.environ.get("LEAD_SCORING_DUCKDB_MEMORY", "2500MB"),
             "preserve_insertion_order": False,
         },
     )
@@ -187,7 +187,7 @@ def machine() -> dict[str, object]:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
-        "duckdb_memory_limit": os.environ.get("LEAD_SCORING_DUCKDB_MEMORY", "8GB"),
+        "duckdb_memory_limit": os.environ.get("LEAD_SCORING_DUCKDB_MEMORY", "2500MB"),
     }
 
 
