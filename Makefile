@@ -12,7 +12,7 @@ export LEAD_SCORING_DUCKDB := $(WAREHOUSE)
 
 SPARK_READY := $(VENV)/.spark-installed
 
-.PHONY: run run-locked validate test test-spark bench dag lint build-test pytest demo-data clean
+.PHONY: run run-locked daily validate test test-spark bench dag lint build-test pytest demo-data clean
 
 $(BIN)/dbt: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ run-locked:
 	$(BIN)/dbt build --quiet
 	$(BIN)/python scripts/publish.py
 	$(BIN)/python scripts/summarize.py
+
+# The scheduled job (scripts/daily.py): validate, freshness, build, publish
+# and alerts under one lock, stopping at the first failure with an exit code
+# per cause; one summary line a run in logs/daily.log. No demo data: it runs
+# on the warehouse WAREHOUSE names.
+daily: $(BIN)/dbt
+	$(BIN)/python scripts/daily.py --warehouse $(WAREHOUSE) --wait $(or $(WAIT),0)
 
 # The seed CSVs, checked before anything is built (scripts/validate_seeds.py).
 validate: $(BIN)/dbt

@@ -18,9 +18,45 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 BUSY = 75  # EX_TEMPFAIL: try again later
+
+
+@contextmanager
+def hold(warehouse: Path, wait: float, holder: str) -> Iterator[bool]:
+    """Hold <warehouse>.lock for the block, recording `holder` (what runs)
+    in it. Yields False, after saying who holds it, when another process
+    keeps it longer than `wait` seconds."""
+    path = Path(f"{warehouse}.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as lock:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    lock.seek(0)
+                    other = lock.read().strip() or "another process"
+                    print(
+                        f"{warehouse} is being written by {other}. Wait for"
+                        " that run to finish (or stop it), then run again; pass"
+                        " --wait SECONDS to queue behind it.",
+                        file=sys.stderr,
+                    )
+                    yield False
+                    return
+                time.sleep(0.5)
+        lock.seek(0)
+        lock.truncate()
+        started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        lock.write(f"pid {os.getpid()} ({holder}, started {started})\n")
+        lock.flush()
+        yield True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,33 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     split = argv.index("--")
     args = parser.parse_args(argv[:split])
     command = argv[split + 1 :]
-
-    path = Path(f"{args.warehouse}.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as lock:
-        deadline = time.monotonic() + args.wait
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    lock.seek(0)
-                    holder = lock.read().strip() or "another process"
-                    print(
-                        f"{args.warehouse} is being written by {holder}. Wait for"
-                        " that run to finish (or stop it), then run again; pass"
-                        " --wait SECONDS to queue behind it.",
-                        file=sys.stderr,
-                    )
-                    return BUSY
-                time.sleep(0.5)
-        lock.seek(0)
-        lock.truncate()
-        started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        lock.write(f"pid {os.getpid()} ({' '.join(command)}, started {started})\n")
-        lock.flush()
-        return subprocess.run(command).returncode
+    with hold(args.warehouse, args.wait, " ".join(command)) as held:
+        return subprocess.run(command).returncode if held else BUSY
 
 
 if __name__ == "__main__":

@@ -1,0 +1,133 @@
+"""The scheduled job: check the seeds and the sources, build, publish for BI
+and send the sales alerts, all under the warehouse's one lock.
+
+    daily.py [--warehouse FILE] [--wait SECONDS] [--log-dir DIR] [--as-of DATE]
+
+Each step runs in its own process, its output appended to one log file per
+run (<log-dir>/daily-<UTC time>.log). The first step that fails stops the
+job with a message naming it and the log, and the exit code of its cause:
+
+     0  every step passed
+     1  there is no warehouse at --warehouse
+     2  a seed is wrong (scripts/validate_seeds.py says where)
+     3  a source is stale past its error_after (dbt source freshness)
+     4  dbt build failed (a model or a test)
+     5  publishing the marts for BI failed
+     6  sending the alerts failed (scripts/send_alerts.py)
+    75  another run holds the warehouse (EX_TEMPFAIL: cron tries again later)
+
+The alerts are posted only when $LEAD_SCORING_ALERT_WEBHOOK is set; without
+it the step is skipped. Prints one line for cron and appends it to
+<log-dir>/daily.log, for example:
+
+    2026-12-01T06:00:03Z ok in 181.2 s: validate 0.5 s, freshness 3.0 s, ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from with_lock import BUSY, hold
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
+
+# Each step: its name, the exit code of its failure, and its command
+# ({python} and {dbt} are the environment's).
+STEPS = [
+    ("validate", 2, ["{python}", "scripts/validate_seeds.py"]),
+    ("freshness", 3, ["{dbt}", "source", "freshness"]),
+    ("build", 4, ["{dbt}", "build"]),
+    ("publish", 5, ["{python}", "scripts/publish.py"]),
+    ("alerts", 6, ["{python}", "scripts/send_alerts.py", "--send"]),
+]
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def run_steps(args: argparse.Namespace, log_path: Path) -> tuple[int, list[str]]:
+    """Run the steps in order into the log; return the exit code and one
+    `<step> <seconds>` (or `skipped`) per step that ran."""
+    tools = {"python": str(args.bin / "python"), "dbt": str(args.bin / "dbt")}
+    done: list[str] = []
+    with log_path.open("a") as log:
+        for name, failure, template in STEPS:
+            if name == "alerts" and not os.environ.get("LEAD_SCORING_ALERT_WEBHOOK"):
+                done.append(f"{name} skipped (no $LEAD_SCORING_ALERT_WEBHOOK)")
+                continue
+            command = [part.format(**tools) for part in template]
+            if name == "build" and args.as_of:
+                command += ["--vars", f"{{as_of: '{args.as_of}'}}"]
+            print(f"\n== {now()} {name}: {' '.join(command)}", file=log, flush=True)
+            started = time.monotonic()
+            code = subprocess.run(
+                command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT
+            ).returncode
+            done.append(f"{name} {time.monotonic() - started:.1f} s")
+            if code != 0:
+                print(
+                    f"daily: {name} failed (exit {code}); nothing after it ran."
+                    f" See {log_path}.",
+                    file=sys.stderr,
+                )
+                return failure, done
+    return 0, done
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=Path(os.environ.get("LEAD_SCORING_DUCKDB", DEFAULT_WAREHOUSE)),
+    )
+    parser.add_argument(
+        "--wait", type=float, default=0, help="seconds to wait for the lock"
+    )
+    parser.add_argument("--log-dir", type=Path, default=REPO / "logs")
+    parser.add_argument("--as-of", help="score this date (YYYY-MM-DD); default: today")
+    parser.add_argument(
+        "--bin",
+        type=Path,
+        default=Path(sys.executable).parent,
+        help="the folder of the python and dbt to run (default: this Python's)",
+    )
+    args = parser.parse_args(argv)
+    os.environ["LEAD_SCORING_DUCKDB"] = str(args.warehouse)
+    os.environ.setdefault("DBT_PROFILES_DIR", str(REPO))
+    os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    if not args.warehouse.exists():
+        print(
+            f"daily: no warehouse at {args.warehouse}. Load the sources into it"
+            " (README, Loading your own data) or run `make run` for the demo.",
+            file=sys.stderr,
+        )
+        return 1
+    args.log_dir.mkdir(parents=True, exist_ok=True)
+    started_at, started = now(), time.monotonic()
+    log_path = args.log_dir / f"daily-{started_at.replace(':', '')}.log"
+
+    with hold(args.warehouse, args.wait, "scripts/daily.py") as held:
+        code, done = run_steps(args, log_path) if held else (BUSY, [])
+    status = {0: "ok", BUSY: "busy"}.get(code, f"failed (exit {code})")
+    line = (
+        f"{started_at} {status} in {time.monotonic() - started:.1f} s: "
+        + (", ".join(done) or "nothing ran, the warehouse is locked")
+        + (f" (log {log_path})" if done else "")
+    )
+    print(line)
+    with (args.log_dir / "daily.log").open("a") as summary:
+        print(line, file=summary)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

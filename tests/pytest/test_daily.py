@@ -1,0 +1,166 @@
+"""The scheduled job (scripts/daily.py): its steps in order under one lock,
+the first failure stopping it with the exit code of its cause, and one
+summary line for cron. The steps are stand-ins (--bin points at a folder
+whose `python` and `dbt` record what they were asked and who holds the
+lock, and fail when told), so nothing is built."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DAILY = REPO / "scripts" / "daily.py"
+
+
+def stand_ins(tmp_path: Path, warehouse: Path, failing: str = "") -> Path:
+    """A bin folder whose python and dbt append `<tool> <first argument>
+    <with_lock's exit code> <lock holder>` to steps.log and exit 1 when
+    their first argument is `failing`."""
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    probe = (
+        "#!/bin/sh\n"
+        f"{sys.executable} {REPO}/scripts/with_lock.py {warehouse} -- true"
+        " > /dev/null 2>&1\n"
+        f'echo "$(basename $0) $1 $? $(cat {warehouse}.lock)" >> {tmp_path}/steps.log\n'
+        f'echo "$@" >> {tmp_path}/arguments.log\n'
+        f'if [ "$1" = "{failing}" ]; then echo "$1 went wrong"; exit 1; fi\n'
+    )
+    for name in ("python", "dbt"):
+        (fake_bin / name).write_text(probe)
+        (fake_bin / name).chmod(0o755)
+    return fake_bin
+
+
+def daily(
+    tmp_path: Path, fake_bin: Path, *flags: str, webhook: str | None = None
+) -> subprocess.CompletedProcess:
+    (tmp_path / "warehouse.duckdb").touch()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key != "LEAD_SCORING_ALERT_WEBHOOK"
+    }
+    if webhook:
+        env["LEAD_SCORING_ALERT_WEBHOOK"] = webhook
+    return subprocess.run(
+        [
+            sys.executable,
+            str(DAILY),
+            "--warehouse",
+            str(tmp_path / "warehouse.duckdb"),
+            "--log-dir",
+            str(tmp_path / "logs"),
+            "--bin",
+            str(fake_bin),
+            *flags,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+
+
+def steps(tmp_path: Path) -> list[list[str]]:
+    log = tmp_path / "steps.log"
+    return [line.split(" ", 3) for line in log.read_text().splitlines()]
+
+
+def test_every_step_runs_in_order_under_one_lock(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    result = daily(tmp_path, stand_ins(tmp_path, warehouse), "--as-of", "2026-10-31")
+    assert result.returncode == 0, result.stderr
+    ran = steps(tmp_path)
+    assert [step[:2] for step in ran] == [
+        ["python", "scripts/validate_seeds.py"],
+        ["dbt", "source"],
+        ["dbt", "build"],
+        ["python", "scripts/publish.py"],
+    ]
+    # Each step found the warehouse locked (75) by the one daily.py.
+    assert {step[2] for step in ran} == {"75"}
+    assert {step[3].split(" (")[1].split(",")[0] for step in ran} == {
+        "scripts/daily.py"
+    }
+    assert "build --vars {as_of: '2026-10-31'}" in (
+        (tmp_path / "arguments.log").read_text()
+    )
+    line = result.stdout.strip()
+    assert " ok in " in line
+    assert "alerts skipped (no $LEAD_SCORING_ALERT_WEBHOOK)" in line
+    assert (tmp_path / "logs" / "daily.log").read_text().strip() == line
+    (run_log,) = (tmp_path / "logs").glob("daily-*.log")
+    assert "== " in run_log.read_text()
+
+
+@pytest.mark.parametrize(
+    ("name", "failing", "code", "ran"),
+    [
+        ("validate", "scripts/validate_seeds.py", 2, 1),
+        ("freshness", "source", 3, 2),
+        ("build", "build", 4, 3),
+        ("publish", "scripts/publish.py", 5, 4),
+        ("alerts", "scripts/send_alerts.py", 6, 5),
+    ],
+)
+def test_the_first_failure_stops_the_job_with_its_own_exit_code(
+    tmp_path: Path, name: str, failing: str, code: int, ran: int
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    result = daily(
+        tmp_path,
+        stand_ins(tmp_path, warehouse, failing),
+        webhook="http://127.0.0.1:9/alerts",
+    )
+    assert result.returncode == code
+    assert [step[1] for step in steps(tmp_path)][-1] == failing
+    assert len(steps(tmp_path)) == ran
+    assert f"daily: {name} failed (exit 1); nothing after it ran." in result.stderr
+    (run_log,) = (tmp_path / "logs").glob("daily-*.log")
+    assert f"See {run_log}." in result.stderr
+    assert f"{failing} went wrong" in run_log.read_text()
+    line = (tmp_path / "logs" / "daily.log").read_text().strip()
+    assert f" failed (exit {code}) in " in line
+
+
+def test_a_job_that_finds_the_warehouse_locked_runs_nothing(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    fake_bin = stand_ins(tmp_path, warehouse)
+    holder = subprocess.Popen(
+        [sys.executable, str(REPO / "scripts" / "with_lock.py"), str(warehouse)]
+        + ["--", "sleep", "30"]
+    )
+    try:
+        lock = Path(f"{warehouse}.lock")
+        deadline = time.monotonic() + 30
+        while "sleep 30" not in (lock.read_text() if lock.exists() else ""):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        result = daily(tmp_path, fake_bin)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 75
+    assert not (tmp_path / "steps.log").exists()
+    assert "is being written by pid" in result.stderr
+    assert " busy in " in result.stdout
+    assert "nothing ran, the warehouse is locked" in result.stdout
+
+
+def test_a_missing_warehouse_is_named_before_anything_runs(tmp_path: Path) -> None:
+    fake_bin = stand_ins(tmp_path, tmp_path / "elsewhere.duckdb")
+    result = subprocess.run(
+        [sys.executable, str(DAILY), "--warehouse", str(tmp_path / "nowhere.duckdb")]
+        + ["--log-dir", str(tmp_path / "logs"), "--bin", str(fake_bin)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert f"daily: no warehouse at {tmp_path / 'nowhere.duckdb'}." in result.stderr
+    assert not (tmp_path / "steps.log").exists()
