@@ -126,9 +126,9 @@ final as (
         handoffs.group_name,
         handoffs.handoff_score,
         {%- for stage, _ in stages %}
-            {{ dbt.datediff(
+            cast({{ dbt.datediff(
                 'handoffs.handoff_date', 'reached.' ~ stage ~ '_date', 'day'
-            ) }} as days_to_{{ stage }},
+            ) }} as {{ dbt.type_bigint() }}) as days_to_{{ stage }},
         {%- endfor %}
         {%- for stage, _ in stages[:-1] %}
             reached.{{ stage }}_date is not null as has_reached_{{ stage }},
