@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.warehouse.exists():
         print(
             f"daily: no warehouse at {args.warehouse}. Load the sources into it"
-            " (README, Loading your own data) or run `make run` for the demo.",
+            " (docs/loading_data.md) or run `make run` for the demo.",
             file=sys.stderr,
         )
         return 1

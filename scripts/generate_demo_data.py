@@ -1,4 +1,4 @@
-"""Generate a realistic demo warehouse for the source contract (design §1).
+"""Generate a realistic demo warehouse for the source contract (docs/loading_data.md).
 
 Every lead has a hidden interest and fit. Fit drives its demographics;
 interest drives how often it visits, opens, clicks, fills forms and how

@@ -2,7 +2,7 @@
 -- lead and scored model as of {as_of}, in one hand-written DuckDB query
 -- from the raw tables and the seeds, with none of the project's history,
 -- checks or reports. It assumes clean raw data (no quarantine) and follows
--- design §3 exactly, so it must give the numbers of marts.fct_lead_scores.
+-- docs/scoring.md exactly, so it must give the numbers of marts.fct_lead_scores.
 with
 
 identities as (

@@ -1,5 +1,5 @@
 -- The CRM sync table, with a sync_version cursor (see its YAML and
--- "Syncing the CRM" in the README). Never rebuilt by --full-refresh; each
+-- "Syncing the CRM" in docs/routing_and_crm.md). Never rebuilt by --full-refresh; each
 -- run replaces its one sync_partition while reading it.
 {{ config(
     materialized='incremental',

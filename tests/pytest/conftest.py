@@ -16,7 +16,7 @@ from dbt.cli.main import dbtRunner, dbtRunnerResult
 REPO = Path(__file__).resolve().parents[2]
 PROJECT_FILES = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds"]
 
-# The source contract (design §1): schema, table, columns with their types.
+# The source contract (docs/loading_data.md): schema, table, columns with their types.
 CONTRACT: dict[tuple[str, str], dict[str, str]] = {
     ("marketing", "leads"): {
         "lead_id": "varchar",

@@ -1,6 +1,6 @@
 """Group transitions and score history checked against brute force: every
 lead's score recomputed on every day from the awarded points, following
-design §3 literally, and its group changes read off day by day. The models
+docs/scoring.md literally, and its group changes read off day by day. The models
 never score every day; this test does, on a small demo."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 -- The activity stream: every raw marketing event as one activity row, in
--- the shape rules match on (design §3). Anonymous web events stay here
+-- the shape rules match on (docs/scoring.md). Anonymous web events stay here
 -- with a null lead_id so nothing is dropped silently; they are not scored.
 -- loaded_at is when the activity reached the warehouse (through a cookie
 -- identification or a form submission, the later of the two _loaded_at).

@@ -1,4 +1,4 @@
--- The form part of the activity stream (design §3): form.submit per
+-- The form part of the activity stream (docs/scoring.md): form.submit per
 -- submission, and form.answer per answer, which takes its lead and its time
 -- from its submission.
 {{ config(materialized='view') }}

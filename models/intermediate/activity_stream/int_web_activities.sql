@@ -1,4 +1,4 @@
--- The web part of the activity stream (design §3): one activity per web
+-- The web part of the activity stream (docs/scoring.md): one activity per web
 -- event (web.<event_type>), and one web.time_on_site per lead and UTC day
 -- with web events, at the day's first event, with the day's total
 -- duration. Anonymous events keep a null lead_id.

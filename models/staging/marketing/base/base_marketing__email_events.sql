@@ -1,5 +1,5 @@
 -- Every raw email event, cleaned, with why it is quarantined (null: it is
--- good). Email event types are a closed list (design §1).
+-- good). Email event types are a closed list (docs/loading_data.md).
 with
 
 source as (
