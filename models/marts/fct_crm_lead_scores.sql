@@ -1,6 +1,6 @@
 -- The CRM sync table, with a sync_version cursor (see its YAML and
--- "Syncing the CRM" in docs/routing_and_crm.md). Never rebuilt by --full-refresh; each
--- run replaces its one sync_partition while reading it.
+-- "Syncing the CRM" in docs/routing_and_crm.md). Never rebuilt by
+-- --full-refresh; each run replaces its one sync_partition while reading it.
 {{ config(
     materialized='incremental',
     unique_key='sync_partition',
