@@ -57,6 +57,8 @@ lint: $(BIN)/dbt
 	$(BIN)/ruff format --check scripts tests
 	mkdir -p target/lint
 	LEAD_SCORING_DUCKDB=target/lint/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt
+	LEAD_SCORING_DUCKDB=target/lint/lint.duckdb $(BIN)/dbt parse --quiet
+	$(BIN)/dbt-score lint --manifest target/manifest.json --show failing-items
 
 # dbt build (seeds, models, unit and data tests) on a fresh demo warehouse.
 build-test: $(BIN)/dbt
