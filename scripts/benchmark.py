@@ -42,6 +42,8 @@ from generate_demo_data import generate
 REPO = Path(__file__).resolve().parents[1]
 SCALES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
 DAYS = 365
+# DuckDB's memory limit, as the profile reads it (its default there too).
+MEMORY_LIMIT = os.environ.get("LEAD_SCORING_DUCKDB_MEMORY", "2500MB")
 # Source tables and their time column: the rows of the last day are held
 # back and appended before the daily run.
 EVENT_TABLES = {
@@ -137,7 +139,7 @@ def reference_floor(warehouse: Path, as_of: dt.date) -> tuple[float, int, int]:
         str(warehouse),
         read_only=True,
         config={
-            "memory_limit": os.environ.get("LEAD_SCORING_DUCKDB_MEMORY", "2500MB"),
+            "memory_limit": MEMORY_LIMIT,
             "preserve_insertion_order": False,
         },
     )
@@ -187,7 +189,7 @@ def machine() -> dict[str, object]:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
-        "duckdb_memory_limit": os.environ.get("LEAD_SCORING_DUCKDB_MEMORY", "2500MB"),
+        "duckdb_memory_limit": MEMORY_LIMIT,
     }
 
 

@@ -5,7 +5,7 @@
     partition_by=['model_id'] if target.type == 'spark' else none,
     on_schema_change='fail',
 ) }}
--- depends_on: {{ ref('int_score_segments') }}
+-- depends_on: {{ ref('int_leads_rescored') }}
 {%- set window = scoring_window() %}
 with
 
@@ -136,15 +136,12 @@ select
     previous.scored_at,
     previous.rescored_from
 from {{ this }} as previous
-left join (
-    select distinct
-        lead_id,
-        model_id
-    from {{ ref('int_score_segments') }}
-    where {{ window.rescored_rows }}
-) as rescored
+left join {{ ref('int_leads_rescored') }} as rescored
     on
         previous.lead_id = rescored.lead_id
         and previous.model_id = rescored.model_id
+        and rescored.scored_at > cast(
+            '{{ window.last_run_started_at }}' as {{ dbt.type_timestamp() }}
+        )
 where rescored.lead_id is null
 {%- endif %}
