@@ -11,8 +11,10 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export LEAD_SCORING_DUCKDB := $(WAREHOUSE)
 
 SPARK_READY := $(VENV)/.spark-installed
+DASHBOARD_READY := $(VENV)/.dashboard-installed
+BROWSER_READY := $(VENV)/.browser-installed
 
-.PHONY: run run-locked daily validate test test-spark bench dag lint build-test pytest demo-data clean
+.PHONY: run run-locked daily validate test test-spark test-dashboard dashboard bench dag lint build-test pytest demo-data clean
 
 $(BIN)/dbt: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +23,14 @@ $(BIN)/dbt: pyproject.toml
 
 $(SPARK_READY): pyproject.toml $(BIN)/dbt
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,spark]'
+	touch $@
+
+$(DASHBOARD_READY): pyproject.toml $(BIN)/dbt
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,dashboard]'
+	touch $@
+
+$(BROWSER_READY): pyproject.toml $(DASHBOARD_READY)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,dashboard,browser]'
 	touch $@
 
 # One writer at a time: a second run stops with a message (WAIT=seconds
@@ -53,8 +63,8 @@ validate: $(BIN)/dbt
 test: lint dag build-test pytest
 
 lint: $(BIN)/dbt
-	$(BIN)/ruff check scripts tests
-	$(BIN)/ruff format --check scripts tests
+	$(BIN)/ruff check scripts tests dashboard
+	$(BIN)/ruff format --check scripts tests dashboard
 	mkdir -p target/lint
 	LEAD_SCORING_DUCKDB=target/lint/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt
 	LEAD_SCORING_DUCKDB=target/lint/lint.duckdb $(BIN)/dbt parse --quiet
@@ -68,8 +78,26 @@ build-test: $(BIN)/dbt
 	LEAD_SCORING_DUCKDB=target/test/demo.duckdb \
 		$(BIN)/dbt build --quiet --vars '{as_of: "2026-10-31"}'
 
-pytest: $(BIN)/dbt
+pytest: $(DASHBOARD_READY)
 	$(BIN)/pytest
+
+# The dashboard (dashboard/app.py, docs/dashboard.md) on the published copy
+# of the marts that make run writes; PORT=8502 for another port.
+dashboard: $(DASHBOARD_READY)
+	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 \
+		--server.port $${PORT:-8501} --server.headless true \
+		--browser.gatherUsageStats false
+
+# The dashboard in a real browser (Debian's chromium, headless) on the demo
+# warehouse of build-test, published: each page's figures against SQL on
+# the same file, screenshots in target/dashboard/.
+test-dashboard: $(BROWSER_READY)
+	test -f target/test/demo.duckdb || $(MAKE) --no-print-directory build-test
+	mkdir -p target/dashboard
+	$(BIN)/python scripts/publish.py --warehouse target/test/demo.duckdb \
+		--to target/dashboard/published.duckdb
+	$(BIN)/python scripts/dashboard_browser.py \
+		--published target/dashboard/published.duckdb --screenshots target/dashboard
 
 # The same project on local Apache Spark (needs Java 17), every mart compared
 # with the DuckDB build of the same demo data.

@@ -1,0 +1,124 @@
+"""Model performance over each model's test period: conversion by score
+decile and by group, AUC, precision and recall, drafts beside the active
+models; the backtest when the published file has one."""
+
+import altair as alt
+import streamlit as st
+import warehouse
+
+filters = warehouse.filters()
+st.title("Model performance")
+st.caption(
+    "Over each model's test period (from its activated_on), on the score each"
+    " lead had before sales touched it; converted = reached the funnel stage"
+    " `converted_funnel_stage` (sql by default). The test periods are fixed:"
+    " the date filter does not apply here."
+)
+
+performance = warehouse.query(
+    """
+    select
+        model_id,
+        model_status,
+        test_period_start,
+        test_period_end,
+        is_test_period_complete,
+        leads,
+        converted_leads,
+        round(conversion_rate, 3) as conversion_rate,
+        sales_ready_leads,
+        sales_ready_converted_leads,
+        round(sales_ready_precision, 3) as sales_ready_precision,
+        round(sales_ready_recall, 3) as sales_ready_recall,
+        round(auc, 3) as auc
+    from marts.rpt_model_performance
+    where list_contains(?, model_id)
+    order by model_status, model_id
+    """,
+    [filters.models],
+)
+if performance.empty:
+    st.info("rpt_model_performance has no row for these models.")
+else:
+    columns = st.columns(len(performance))
+    for column, row in zip(columns, performance.itertuples(), strict=True):
+        column.metric(
+            f"AUC {row.model_id} ({row.model_status})", warehouse.number(row.auc, 3)
+        )
+        column.metric(
+            f"Precision / recall {row.model_id}",
+            f"{warehouse.number(row.sales_ready_precision, 3)} / {warehouse.number(row.sales_ready_recall, 3)}",
+        )
+    st.table(performance, hide_index=True)
+
+bands = warehouse.query(
+    """
+    select
+        model_id,
+        band_kind,
+        band,
+        band_order,
+        leads,
+        converted_leads,
+        round(conversion_rate, 3) as conversion_rate,
+        min_score,
+        max_score
+    from marts.rpt_model_conversion_by_band
+    where list_contains(?, model_id)
+    order by model_id, band_kind, band_order
+    """,
+    [filters.models],
+)
+deciles = bands[bands["band_kind"] == "decile"]
+by_group = bands[bands["band_kind"] == "group"]
+left, right = st.columns(2)
+with left:
+    st.subheader("Conversion by score decile")
+    st.altair_chart(
+        alt.Chart(deciles)
+        .mark_bar()
+        .encode(
+            x=alt.X("band_order:O", title="decile (10 = highest scores)"),
+            xOffset="model_id:N",
+            y=alt.Y("conversion_rate:Q", axis=alt.Axis(format="%"), title="converted"),
+            color=alt.Color("model_id:N", title="model"),
+            tooltip=["model_id", "band", "leads", "converted_leads", "conversion_rate"],
+        ),
+        width="stretch",
+    )
+with right:
+    st.subheader("Conversion by group")
+    st.altair_chart(
+        alt.Chart(by_group)
+        .mark_bar()
+        .encode(
+            x=alt.X("band:N", sort=None, title="group"),
+            xOffset="model_id:N",
+            y=alt.Y("conversion_rate:Q", axis=alt.Axis(format="%"), title="converted"),
+            color=alt.Color("model_id:N", title="model"),
+            tooltip=["model_id", "band", "leads", "converted_leads", "conversion_rate"],
+        ),
+        width="stretch",
+    )
+st.table(by_group.drop(columns=["band_kind", "band_order"]), hide_index=True)
+with st.expander("Deciles"):
+    st.dataframe(deciles.drop(columns="band_kind"), hide_index=True)
+
+st.subheader("Backtest")
+if "marts.rpt_model_backtest" not in warehouse.tables():
+    st.info(
+        "No backtest: the published file has no marts.rpt_model_backtest."
+        " It appears here once the project builds it."
+    )
+else:
+    names = warehouse.query(
+        "select column_name from information_schema.columns"
+        " where table_schema = 'marts' and table_name = 'rpt_model_backtest'"
+        " order by ordinal_position"
+    )["column_name"]
+    where = "where list_contains(?, model_id)" if "model_id" in set(names) else ""
+    backtest = warehouse.query(
+        f"select * from marts.rpt_model_backtest {where} limit 10000",
+        [filters.models] if where else [],
+    )
+    st.dataframe(backtest, hide_index=True)

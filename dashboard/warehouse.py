@@ -1,0 +1,176 @@
+"""The dashboard's one way to the data: the published copy of the marts
+(scripts/publish.py), opened read-only, never the file dbt writes. Every
+query runs in DuckDB and is cached until the file changes (publish swaps a
+new file in, so its modification time moves)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
+
+# The tables the pages read; a published file without them is not a build.
+REQUIRED_TABLES = (
+    "marts.dim_leads",
+    "marts.fct_lead_scores",
+    "marts.fct_lead_score_reasons",
+    "marts.fct_points_ledger",
+    "marts.fct_score_history",
+    "marts.fct_group_transitions",
+    "marts.fct_handoffs",
+    "marts.fct_routing_actions",
+    "marts.rpt_handoff_funnel",
+    "marts.rpt_model_performance",
+    "marts.rpt_model_conversion_by_band",
+    "marts.rpt_scoring_runs",
+    "marts.rpt_data_quality",
+    "scoring_model.scoring_models",
+    "scoring_model.score_groups",
+)
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("LEAD_SCORING_DUCKDB", DEFAULT_WAREHOUSE))
+
+
+def published_path() -> Path:
+    """LEAD_SCORING_PUBLISHED, else the file scripts/publish.py writes next
+    to the warehouse (data/lead_scoring_published.duckdb by default)."""
+    explicit = os.environ.get("LEAD_SCORING_PUBLISHED")
+    if explicit:
+        return Path(explicit)
+    warehouse = warehouse_path()
+    return warehouse.with_name(f"{warehouse.stem}_published.duckdb")
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _connection(path: str, modified: float) -> duckdb.DuckDBPyConnection:
+    """One read-only connection per published file and version."""
+    return duckdb.connect(path, read_only=True)
+
+
+@st.cache_data(max_entries=1000, show_spinner=False)
+def _query(path: str, modified: float, sql: str, params: list | dict) -> pd.DataFrame:
+    with _connection(path, modified).cursor() as cursor:
+        return cursor.execute(sql, params).df()
+
+
+def query(
+    sql: str, params: Sequence[object] | Mapping[str, object] = ()
+) -> pd.DataFrame:
+    """The result of `sql` on the published file, cached per file version;
+    params by position (?) or by name ($name)."""
+    path = published_path()
+    values = dict(params) if isinstance(params, Mapping) else list(params)
+    return _query(str(path.resolve()), path.stat().st_mtime, sql, values)
+
+
+def tables() -> set[str]:
+    names = query(
+        "select table_schema || '.' || table_name as name"
+        " from information_schema.tables"
+    )
+    return set(names["name"])
+
+
+def problem() -> str | None:
+    """Why the pages cannot show the marts, in words for the reader, or None."""
+    path = published_path()
+    if path.resolve() == warehouse_path().resolve():
+        return (
+            f"`{path}` is the file dbt writes. The dashboard reads the published"
+            " copy: unset LEAD_SCORING_PUBLISHED or point it to the file"
+            " `scripts/publish.py` writes."
+        )
+    if not path.exists():
+        return (
+            f"No published warehouse at `{path}`. Run `make run` to build the"
+            " marts and publish them, or set LEAD_SCORING_PUBLISHED to the"
+            " published file."
+        )
+    try:
+        missing = [name for name in REQUIRED_TABLES if name not in tables()]
+    except duckdb.Error as error:
+        return f"`{path}` cannot be read as a DuckDB file ({error}). Run `make run`."
+    if missing:
+        return (
+            f"`{path}` holds no built marts (missing: {', '.join(missing)})."
+            " Run `make run` to build them and publish the copy."
+        )
+    if query("select count(*) as leads from marts.fct_lead_scores")["leads"][0] == 0:
+        return (
+            f"`{path}` has no scored leads: marts.fct_lead_scores is empty."
+            " Load leads (docs/loading_data.md) and run `make run`."
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's choice: the scored models and a range of days."""
+
+    models: list[str]
+    start: dt.date
+    end: dt.date
+
+
+def draw_filters() -> Filters:
+    """The sidebar's model and date filters, shared by every page."""
+    models = query(
+        """
+        select scores.model_id, scores.model_status, any_value(models.model_name) as model_name
+        from (select distinct model_id, model_status from marts.fct_lead_scores) as scores
+        left join scoring_model.scoring_models as models
+            on scores.model_id = models.model_id
+        group by all
+        order by scores.model_status, scores.model_id
+        """
+    )
+    labels = {
+        row.model_id: f"{row.model_id} ({row.model_status})"
+        for row in models.itertuples()
+    }
+    bounds = query(
+        """
+        select
+            (select min(valid_from) from marts.fct_score_history) as first_day,
+            (select max(scored_as_of) from marts.fct_lead_scores) as as_of
+        """
+    ).iloc[0]
+    as_of = pd.Timestamp(bounds["as_of"]).date()
+    first_day = (
+        pd.Timestamp(bounds["first_day"]).date()
+        if pd.notna(bounds["first_day"])
+        else as_of
+    )
+    chosen = st.sidebar.multiselect(
+        "Models", list(labels), default=list(labels), format_func=labels.get
+    )
+    days = st.sidebar.date_input(
+        "Days", value=(first_day, as_of), min_value=first_day, max_value=as_of
+    )
+    start, end = (days[0], days[-1]) if days else (first_day, as_of)
+    st.sidebar.caption(f"Scores as of {as_of}. Data: `{published_path()}`.")
+    filters = Filters(models=chosen or list(labels), start=start, end=end)
+    st.session_state["filters"] = filters
+    return filters
+
+
+def filters() -> Filters:
+    """The filters app.py drew for this run."""
+    return st.session_state["filters"]
+
+
+def number(value: object, digits: int) -> str:
+    """A figure as the pages print it; n/a where the mart has none."""
+    if value is None or pd.isna(value):
+        return "n/a"
+    return f"{float(value):,.{digits}f}"
