@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,14 +52,27 @@ def published_path() -> Path:
     return warehouse.with_name(f"{warehouse.stem}_published.duckdb")
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _connection(path: str, modified: float) -> duckdb.DuckDBPyConnection:
-    """One read-only connection per published file and version."""
-    return duckdb.connect(path, read_only=True)
+# One read-only connection per published file, reopened when the file
+# changes. Not st.cache_resource: a connection to a replaced file must be
+# closed first, or DuckDB hands the next connect the old file's database.
+_lock = threading.Lock()
+_connections: dict[str, tuple[int, duckdb.DuckDBPyConnection]] = {}
+
+
+def _connection(path: str, modified: int) -> duckdb.DuckDBPyConnection:
+    with _lock:
+        known = _connections.get(path)
+        if known is not None and known[0] == modified:
+            return known[1]
+        if known is not None:
+            known[1].close()
+        connection = duckdb.connect(path, read_only=True)
+        _connections[path] = (modified, connection)
+        return connection
 
 
 @st.cache_data(max_entries=1000, show_spinner=False)
-def _query(path: str, modified: float, sql: str, params: list | dict) -> pd.DataFrame:
+def _query(path: str, modified: int, sql: str, params: list | dict) -> pd.DataFrame:
     with _connection(path, modified).cursor() as cursor:
         return cursor.execute(sql, params).df()
 
@@ -70,7 +84,7 @@ def query(
     params by position (?) or by name ($name)."""
     path = published_path()
     values = dict(params) if isinstance(params, Mapping) else list(params)
-    return _query(str(path.resolve()), path.stat().st_mtime, sql, values)
+    return _query(str(path.resolve()), path.stat().st_mtime_ns, sql, values)
 
 
 def tables() -> set[str]:
@@ -174,3 +188,8 @@ def number(value: object, digits: int) -> str:
     if value is None or pd.isna(value):
         return "n/a"
     return f"{float(value):,.{digits}f}"
+
+
+def text(value: object, missing: str) -> str:
+    """A text column's value, or `missing` where it is null."""
+    return value if isinstance(value, str) and value else missing

@@ -47,8 +47,8 @@ else:
         st.warning(f"No lead has the id or the email domain `{search}`.")
         st.stop()
     labels = {
-        row.lead_id: f"{row.lead_id}: {row.job_title or '?'} at"
-        f" {row.company_name or '?'}, top score {warehouse.number(row.top_score, 1)}"
+        row.lead_id: f"{row.lead_id}: {warehouse.text(row.job_title, '?')} at"
+        f" {warehouse.text(row.company_name, '?')}, top score {warehouse.number(row.top_score, 1)}"
         for row in domain_leads.itertuples()
     }
     st.caption(
@@ -68,10 +68,10 @@ who = warehouse.query(
 ).iloc[0]
 st.subheader(f"Lead {lead_id}")
 st.write(
-    f"{who['job_title'] or 'No title'}, {who['department'] or 'no department'},"
-    f" at {who['company_name'] or 'an unknown company'}"
-    f" ({who['industry'] or 'industry unknown'}, {who['country'] or '?'});"
-    f" email domain {who['email_domain'] or 'unknown'};"
+    f"{warehouse.text(who['job_title'], 'No title')}, {warehouse.text(who['department'], 'no department')},"
+    f" at {warehouse.text(who['company_name'], 'an unknown company')}"
+    f" ({warehouse.text(who['industry'], 'industry unknown')}, {warehouse.text(who['country'], '?')});"
+    f" email domain {warehouse.text(who['email_domain'], 'unknown')};"
     f" created on {who['created_date']:%Y-%m-%d}."
 )
 
@@ -117,7 +117,11 @@ for row in scores.itertuples():
     )
     third.metric("Fit points", warehouse.number(row.fit_points, 1))
     fourth.metric("Engagement points", warehouse.number(row.engagement_points, 1))
-    reasons = [r for r in (row.top_reason_1, row.top_reason_2, row.top_reason_3) if r]
+    reasons = [
+        r
+        for r in (row.top_reason_1, row.top_reason_2, row.top_reason_3)
+        if isinstance(r, str)
+    ]
     if reasons:
         st.markdown("Why: " + "; ".join(reasons))
 

@@ -104,7 +104,13 @@ def stage(lead_id: str, crm_stage: str, changed_at: str) -> dict:
 @pytest.fixture(scope="module")
 def routed(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """One build shared by the tests of this module (they only read)."""
-    project = make_project(tmp_path_factory.mktemp("routing"))
+    return build_routed(tmp_path_factory.mktemp("routing"))
+
+
+def build_routed(root: Path) -> Project:
+    """The dataset of this module's docstring, built as of 2026-03-20 (the
+    dashboard's tests read it too)."""
+    project = make_project(root)
     write_hand_model(project)
     add_models(project)
     load_hand_data(project)
