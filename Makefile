@@ -86,7 +86,7 @@ pytest: $(DASHBOARD_READY)
 dashboard: $(DASHBOARD_READY)
 	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 \
 		--server.port $${PORT:-8501} --server.headless true \
-		--browser.gatherUsageStats false
+		--browser.gatherUsageStats false --client.toolbarMode viewer
 
 # The dashboard in a real browser (Debian's chromium, headless) on the demo
 # warehouse of build-test, published: each page's figures against SQL on

@@ -193,3 +193,24 @@ def number(value: object, digits: int) -> str:
 def text(value: object, missing: str) -> str:
     """A text column's value, or `missing` where it is null."""
     return value if isinstance(value, str) and value else missing
+
+
+def show_table(frame: pd.DataFrame, digits: int = 1) -> None:
+    """A small table, every row on the page (st.table), its numbers rounded
+    and its days without a time for reading; the values stay the mart's."""
+    formats = {}
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            days = column.dropna()
+            pattern = (
+                "%Y-%m-%d" if (days == days.dt.normalize()).all() else "%Y-%m-%d %H:%M"
+            )
+            formats[name] = lambda value, pattern=pattern: (
+                "" if pd.isna(value) else value.strftime(pattern)
+            )
+        elif pd.api.types.is_float_dtype(column):
+            formats[name] = lambda value: (
+                "" if pd.isna(value) else f"{value:,.{digits}f}"
+            )
+    st.table(frame.style.format(formats, na_rep=""), hide_index=True)

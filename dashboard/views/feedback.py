@@ -93,13 +93,13 @@ for model_id, of_model in funnel.groupby("model_id", sort=False):
         .encode(
             x=alt.X("cohort_month:T", title="cohort month"),
             y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="share reaching"),
-            color=alt.Color("kind:N", title=None),
+            color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="top")),
             column=alt.Column(
                 "stage:N", sort=["sal", "sql", "opportunity", "won"], title=None
             ),
             tooltip=["group_name", "cohort_month", "stage", "kind", "share"],
         )
-        .properties(width=220, height=180)
+        .properties(width=200, height=180)
     )
     st.dataframe(
         of_model.drop(columns=["model_id", "model_status"]),
@@ -138,7 +138,7 @@ sla = warehouse.query(
 if sla.empty:
     st.info("No routing action with an SLA in the selected days and models.")
 else:
-    st.table(sla, hide_index=True)
+    warehouse.show_table(sla)
     weekly = warehouse.query(
         """
         select

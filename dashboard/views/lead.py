@@ -167,7 +167,7 @@ transitions = warehouse.query(
     """,
     [lead_id, filters.models],
 )
-st.table(transitions, hide_index=True)
+warehouse.show_table(transitions, digits=2)
 
 st.subheader("Points ledger")
 st.caption(

@@ -37,20 +37,24 @@ for column, model_id in zip(columns, models, strict=False):
     column.metric(
         f"{model_id}: sales-ready", f"{int(of_model['sales_ready_leads'].sum()):,}"
     )
-st.table(groups.drop(columns="sort_order"), hide_index=True)
+warehouse.show_table(groups.drop(columns="sort_order"))
 
 st.subheader("Score distribution")
 distribution = warehouse.query(
     """
     select
-        model_id,
-        group_name,
-        floor(lead_score / 10) * 10 as score_from,
-        floor(lead_score / 10) * 10 + 10 as score_to,
-        count(*) as leads
-    from marts.fct_lead_scores
-    where list_contains(?, model_id)
-    group by all
+        scores.model_id,
+        scores.group_name,
+        floor(scores.lead_score / 10) * 10 as score_from,
+        floor(scores.lead_score / 10) * 10 + 10 as score_to,
+        count(*) as leads,
+        min(groups.sort_order) as sort_order
+    from marts.fct_lead_scores as scores
+    left join scoring_model.score_groups as groups
+        on scores.model_id = groups.model_id
+        and scores.group_name = groups.group_name
+    where list_contains(?, scores.model_id)
+    group by scores.model_id, scores.group_name, score_from, score_to
     order by all
     """,
     [models],
@@ -62,7 +66,11 @@ st.altair_chart(
         x=alt.X("score_from:Q", bin=alt.Bin(binned=True, step=10), title="score"),
         x2="score_to:Q",
         y=alt.Y("leads:Q", title="leads"),
-        color=alt.Color("group_name:N", title="group"),
+        color=alt.Color(
+            "group_name:N",
+            sort=alt.EncodingSortField("sort_order"),
+            title="group",
+        ),
         row=alt.Row("model_id:N", title=None),
         tooltip=["model_id", "group_name", "score_from", "score_to", "leads"],
     )
@@ -169,9 +177,8 @@ else:
     third.metric(
         "Activities loaded through (UTC)", f"{run['loaded_through']:%Y-%m-%d %H:%M}"
     )
-    st.table(
-        runs.drop(columns=["as_of", "run_started_at", "loaded_through"]),
-        hide_index=True,
+    warehouse.show_table(
+        runs.drop(columns=["as_of", "run_started_at", "loaded_through"])
     )
     st.caption(
         "Freshness: the marts keep the latest `_loaded_at` of the activities"
@@ -201,4 +208,4 @@ else:
         f"{int(problems['row_count'].sum()):,} raw rows quarantined or with a"
         " value dropped (rpt_data_quality); quarantined rows are not scored."
     )
-st.table(quality, hide_index=True)
+warehouse.show_table(quality)

@@ -49,7 +49,7 @@ else:
             f"Precision / recall {row.model_id}",
             f"{warehouse.number(row.sales_ready_precision, 3)} / {warehouse.number(row.sales_ready_recall, 3)}",
         )
-    st.table(performance, hide_index=True)
+    warehouse.show_table(performance, digits=3)
 
 bands = warehouse.query(
     """
@@ -100,7 +100,7 @@ with right:
         ),
         width="stretch",
     )
-st.table(by_group.drop(columns=["band_kind", "band_order"]), hide_index=True)
+warehouse.show_table(by_group.drop(columns=["band_kind", "band_order"]), digits=3)
 with st.expander("Deciles"):
     st.dataframe(deciles.drop(columns="band_kind"), hide_index=True)
 
