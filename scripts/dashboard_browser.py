@@ -125,7 +125,7 @@ def start_app(published: Path, port: int) -> subprocess.Popen:
             "--client.toolbarMode",
             "viewer",
         ],
-        env={**os.environ, "LEAD_SCORING_PUBLISHED": str(published.resolve())},
+        env={**os.environ, "LEAD_SCORING_PUBLISHED": str(published)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
