@@ -265,6 +265,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         driver = browser()
         try:
+            # The server's first run imports the app's modules: not timed.
+            driver.get(f"http://127.0.0.1:{port}/lead")
+            wait_for(
+                driver, ["Lead id or email domain"], time.monotonic(), args.timeout
+            )
             for name, page in pages.items():
                 print(
                     check_page(
