@@ -164,6 +164,27 @@ def test_overview_shows_the_groups_the_history_and_the_last_run(
     assert "No row quarantined" in app.success[0].value
 
 
+def test_overview_counts_the_sales_ready_leads_not_the_hot_ones(
+    built: tuple[Project, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """C is excluded under `hand`: moved to hot in a copy of the marts, it
+    counts in hot (2 leads) but not as sales-ready (still 1, E)."""
+    published = tmp_path / "published.duckdb"
+    shutil.copy(built[1], published)
+    con = duckdb.connect(str(published))
+    con.execute(
+        "update marts.fct_lead_scores set group_name = 'hot'"
+        " where lead_id = 'C' and model_id = 'hand' and is_excluded"
+    )
+    con.close()
+    monkeypatch.setenv("LEAD_SCORING_PUBLISHED", str(published))
+    app = open_page("views/overview.py")
+    assert metrics(app)["hand: sales-ready"] == "1"
+    groups = app.table[0].value
+    hot = groups[(groups["model_id"] == "hand") & (groups["group_name"] == "hot")]
+    assert table_rows(hot[["leads", "sales_ready_leads"]]) == [(2, 1)]
+
+
 def test_feedback_loop_shows_the_funnel_and_the_sla(published: Path) -> None:
     app = open_page("views/feedback.py")
     shown = [(metric.label, metric.value) for metric in app.metric]
