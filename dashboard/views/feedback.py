@@ -94,6 +94,7 @@ for model_id, of_model in funnel.groupby("model_id", sort=False):
             x=alt.X("cohort_month:T", title="cohort month"),
             y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="share reaching"),
             color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="top")),
+            strokeDash=alt.StrokeDash("group_name:N", title="group"),
             column=alt.Column(
                 "stage:N", sort=["sal", "sql", "opportunity", "won"], title=None
             ),
