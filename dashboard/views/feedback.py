@@ -81,14 +81,18 @@ stages = warehouse.query(
 
 percent = st.column_config.NumberColumn(format="percent")
 lift = st.column_config.NumberColumn(format="%.2f")
+st.subheader("Handoffs by cohort month")
 if funnel.empty:
     st.info("No handoffs in the selected months and models.")
-for model_id, of_model in funnel.groupby("model_id", sort=False):
-    status = of_model["model_status"].iloc[0]
-    st.subheader(f"{model_id} ({status})")
-    st.metric("Handoffs in the selected months", f"{int(of_model['handoffs'].sum()):,}")
+else:
+    handoffs = funnel.groupby(["model_id", "model_status"], sort=False)["handoffs"]
+    columns = st.columns(handoffs.ngroups)
+    for column, ((model_id, status), count) in zip(
+        columns, handoffs.sum().items(), strict=True
+    ):
+        column.metric(f"{model_id} ({status}): handoffs", f"{int(count):,}")
     st.altair_chart(
-        alt.Chart(stages[stages["model_id"] == model_id])
+        alt.Chart(stages)
         .mark_line(point=True)
         .encode(
             x=alt.X("cohort_month:T", title="cohort month"),
@@ -98,16 +102,24 @@ for model_id, of_model in funnel.groupby("model_id", sort=False):
             column=alt.Column(
                 "stage:N", sort=["sal", "sql", "opportunity", "won"], title=None
             ),
-            tooltip=["group_name", "cohort_month", "stage", "kind", "share"],
+            row=alt.Row("model_id:N", title=None),
+            tooltip=[
+                "model_id",
+                "group_name",
+                "cohort_month",
+                "stage",
+                "kind",
+                "share",
+            ],
         )
-        .properties(width=200, height=180)
+        .properties(width=200, height=150)
     )
     st.dataframe(
-        of_model.drop(columns=["model_id", "model_status"]),
+        funnel,
         hide_index=True,
         column_config={
-            **{name: percent for name in of_model.columns if name.endswith("_share")},
-            **{name: lift for name in of_model.columns if name.endswith("_lift")},
+            **{name: percent for name in funnel.columns if name.endswith("_share")},
+            **{name: lift for name in funnel.columns if name.endswith("_lift")},
             "cohort_month": st.column_config.DateColumn(format="YYYY-MM"),
         },
     )
@@ -190,5 +202,5 @@ else:
         """,
         [filters.models, filters.start, filters.end],
     )
-    st.markdown("**Open and breached actions, latest first** (at most 200)")
-    st.dataframe(waiting, hide_index=True)
+    with st.expander("Open and breached actions, latest first (at most 200)"):
+        st.dataframe(waiting, hide_index=True)

@@ -187,11 +187,13 @@ def test_overview_counts_the_sales_ready_leads_not_the_hot_ones(
 
 def test_feedback_loop_shows_the_funnel_and_the_sla(published: Path) -> None:
     app = open_page("views/feedback.py")
-    shown = [(metric.label, metric.value) for metric in app.metric]
-    # Active models first, then drafts (hand, quiet, shadow).
-    assert [value for _, value in shown] == ["3", "4", "4"]
-    hand = app.dataframe[0].value
-    march = hand.iloc[0]
+    assert [(metric.label, metric.value) for metric in app.metric] == [
+        ("hand (active): handoffs", "3"),
+        ("quiet (active): handoffs", "4"),
+        ("shadow (draft): handoffs", "4"),
+    ]
+    funnel = app.dataframe[0].value
+    march = funnel[funnel["model_id"] == "hand"].iloc[0]
     assert march["handoffs"] == 3
     assert march["sal_share"] == pytest.approx(2 / 3)
     assert march["sal_lift"] == pytest.approx(4 / 3)
