@@ -12,7 +12,7 @@ export LEAD_SCORING_DUCKDB := $(WAREHOUSE)
 
 SPARK_READY := $(VENV)/.spark-installed
 
-.PHONY: run run-locked daily validate test test-spark bench dag lint build-test pytest demo-data clean
+.PHONY: run run-locked daily validate test test-spark bench dag lint build-test integration-test pytest demo-data clean
 
 $(BIN)/dbt: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,11 +50,11 @@ daily: $(BIN)/dbt
 validate: $(BIN)/dbt
 	$(BIN)/python scripts/validate_seeds.py
 
-test: lint dag build-test pytest
+test: lint dag build-test integration-test pytest
 
 lint: $(BIN)/dbt
-	$(BIN)/ruff check scripts tests
-	$(BIN)/ruff format --check scripts tests
+	$(BIN)/ruff check scripts tests integration_tests
+	$(BIN)/ruff format --check scripts tests integration_tests
 	mkdir -p target/lint
 	LEAD_SCORING_DUCKDB=target/lint/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt
 	LEAD_SCORING_DUCKDB=target/lint/lint.duckdb $(BIN)/dbt parse --quiet
@@ -67,6 +67,20 @@ build-test: $(BIN)/dbt
 		--warehouse target/test/demo.duckdb
 	LEAD_SCORING_DUCKDB=target/test/demo.duckdb \
 		$(BIN)/dbt build --quiet --vars '{as_of: "2026-10-31"}'
+
+# integration_tests/: another dbt project that installs this one as a
+# package (packages.yml, local: ../), its sources in another database and
+# schemas, built and tested on the demo data, first with the package's seeds,
+# then with its own (docs/package.md).
+IT_DBT = DBT_PROFILES_DIR=. ../$(BIN)/dbt
+integration-test: $(BIN)/dbt
+	rm -rf integration_tests/target integration_tests/dbt_packages
+	mkdir -p integration_tests/target
+	$(BIN)/python integration_tests/load_demo_data.py integration_tests/target/raw.duckdb
+	cd integration_tests && $(IT_DBT) deps --quiet
+	cd integration_tests && $(IT_DBT) build --quiet
+	cd integration_tests && INTEGRATION_DUCKDB=target/own_seeds.duckdb \
+		$(IT_DBT) build --quiet --vars '{own_seeds: true}'
 
 pytest: $(BIN)/dbt
 	$(BIN)/pytest
