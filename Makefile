@@ -11,12 +11,18 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export LEAD_SCORING_DUCKDB := $(WAREHOUSE)
 
 SPARK_READY := $(VENV)/.spark-installed
+# pytest also tests the optional parts: the Dagster example.
+TEST_READY := $(VENV)/.test-extras-installed
 
-.PHONY: run run-locked daily validate test test-spark bench dag lint build-test integration-test pytest demo-data clean
+.PHONY: run run-locked daily dagster validate test test-spark bench dag lint build-test integration-test pytest demo-data clean
 
 $(BIN)/dbt: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+$(TEST_READY): pyproject.toml $(BIN)/dbt
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,orchestration]'
 	touch $@
 
 $(SPARK_READY): pyproject.toml $(BIN)/dbt
@@ -46,6 +52,11 @@ run-locked:
 daily: $(BIN)/dbt
 	$(BIN)/python scripts/daily.py --warehouse $(WAREHOUSE) --wait $(or $(WAIT),0)
 
+# The same job on Dagster (orchestration/definitions.py): its UI and schedule
+# on 127.0.0.1, port PORT (default 3000).
+dagster: $(TEST_READY)
+	$(BIN)/dagster dev -f orchestration/definitions.py -h 127.0.0.1 -p $(or $(PORT),3000)
+
 # The seed CSVs, checked before anything is built (scripts/validate_seeds.py).
 validate: $(BIN)/dbt
 	$(BIN)/python scripts/validate_seeds.py
@@ -53,8 +64,8 @@ validate: $(BIN)/dbt
 test: lint dag build-test integration-test pytest
 
 lint: $(BIN)/dbt
-	$(BIN)/ruff check scripts tests integration_tests
-	$(BIN)/ruff format --check scripts tests integration_tests
+	$(BIN)/ruff check scripts tests integration_tests orchestration
+	$(BIN)/ruff format --check scripts tests integration_tests orchestration
 	mkdir -p target/lint
 	LEAD_SCORING_DUCKDB=target/lint/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt
 	LEAD_SCORING_DUCKDB=target/lint/lint.duckdb $(BIN)/dbt parse --quiet
@@ -82,7 +93,7 @@ integration-test: $(BIN)/dbt
 	cd integration_tests && INTEGRATION_DUCKDB=target/own_seeds.duckdb \
 		$(IT_DBT) build --quiet --vars '{own_seeds: true}'
 
-pytest: $(BIN)/dbt
+pytest: $(TEST_READY)
 	$(BIN)/pytest
 
 # The same project on local Apache Spark (needs Java 17), every mart compared
