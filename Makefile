@@ -13,12 +13,18 @@ export LEAD_SCORING_DUCKDB := $(WAREHOUSE)
 SPARK_READY := $(VENV)/.spark-installed
 DASHBOARD_READY := $(VENV)/.dashboard-installed
 BROWSER_READY := $(VENV)/.browser-installed
+# pytest also tests the optional parts: the Dagster example and the dashboard.
+TEST_READY := $(VENV)/.test-extras-installed
 
-.PHONY: run run-locked daily validate test test-spark test-dashboard dashboard bench dag lint build-test pytest demo-data clean
+.PHONY: run run-locked daily dagster dashboard validate test test-spark test-dashboard bench dag lint build-test integration-test pytest demo-data clean
 
 $(BIN)/dbt: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+$(TEST_READY): pyproject.toml $(BIN)/dbt
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,orchestration,dashboard]'
 	touch $@
 
 $(SPARK_READY): pyproject.toml $(BIN)/dbt
@@ -56,15 +62,20 @@ run-locked:
 daily: $(BIN)/dbt
 	$(BIN)/python scripts/daily.py --warehouse $(WAREHOUSE) --wait $(or $(WAIT),0)
 
+# The same job on Dagster (orchestration/definitions.py): its UI and schedule
+# on 127.0.0.1, port PORT (default 3000).
+dagster: $(TEST_READY)
+	$(BIN)/dagster dev -f orchestration/definitions.py -h 127.0.0.1 -p $(or $(PORT),3000)
+
 # The seed CSVs, checked before anything is built (scripts/validate_seeds.py).
 validate: $(BIN)/dbt
 	$(BIN)/python scripts/validate_seeds.py
 
-test: lint dag build-test pytest
+test: lint dag build-test integration-test pytest
 
 lint: $(BIN)/dbt
-	$(BIN)/ruff check scripts tests dashboard
-	$(BIN)/ruff format --check scripts tests dashboard
+	$(BIN)/ruff check scripts tests integration_tests orchestration dashboard
+	$(BIN)/ruff format --check scripts tests integration_tests orchestration dashboard
 	mkdir -p target/lint
 	LEAD_SCORING_DUCKDB=target/lint/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt
 	LEAD_SCORING_DUCKDB=target/lint/lint.duckdb $(BIN)/dbt parse --quiet
@@ -78,7 +89,21 @@ build-test: $(BIN)/dbt
 	LEAD_SCORING_DUCKDB=target/test/demo.duckdb \
 		$(BIN)/dbt build --quiet --vars '{as_of: "2026-10-31"}'
 
-pytest: $(DASHBOARD_READY)
+# integration_tests/: another dbt project that installs this one as a
+# package (packages.yml, local: ../), its sources in another database and
+# schemas, built and tested on the demo data, first with the package's seeds,
+# then with its own (docs/package.md).
+IT_DBT = DBT_PROFILES_DIR=. ../$(BIN)/dbt
+integration-test: $(BIN)/dbt
+	rm -rf integration_tests/target integration_tests/dbt_packages
+	mkdir -p integration_tests/target
+	$(BIN)/python integration_tests/load_demo_data.py integration_tests/target/raw.duckdb
+	cd integration_tests && $(IT_DBT) deps --quiet
+	cd integration_tests && $(IT_DBT) build --quiet
+	cd integration_tests && INTEGRATION_DUCKDB=target/own_seeds.duckdb \
+		$(IT_DBT) build --quiet --vars '{own_seeds: true}'
+
+pytest: $(TEST_READY)
 	$(BIN)/pytest
 
 # The dashboard (dashboard/app.py, docs/dashboard.md) on the published copy

@@ -4,8 +4,10 @@ Reports every problem at once, each with the file, the row as a spreadsheet
 shows it (the header is row 1), the column, the bad value and what is
 allowed. The columns, their types, the required columns and the allowed
 words come from seeds/_seeds.yml (column_types, not_null and
-accepted_values), so the checks follow the seeds' documentation; the
-checks across files (models, groups, bands, categories) are written here.
+accepted_values), so the checks follow the seeds' documentation, also
+for a project that installs this one as a package and keeps its own seeds
+(--seeds its folder); the checks across files (models, groups, bands,
+categories) are written here.
 Exit status 1 when there is a problem.
 """
 
@@ -530,7 +532,7 @@ def show(value: float) -> str:
 
 
 def validate(seeds: Path) -> list[Problem]:
-    specs = seed_specs(seeds / "_seeds.yml")
+    specs = seed_specs(REPO / "seeds" / "_seeds.yml")
     problems: list[Problem] = []
     rows: dict[str, list[Row]] = {}
     for name, spec in specs.items():
