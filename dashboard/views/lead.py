@@ -18,7 +18,6 @@ if not search:
     st.info("Type a lead id, or an email domain to list its leads.")
     st.stop()
 
-lead_id = None
 if not warehouse.query(
     "select lead_id from marts.dim_leads where lead_id = ?", [search]
 ).empty:
@@ -30,8 +29,7 @@ else:
             leads.lead_id,
             leads.company_name,
             leads.job_title,
-            max(scores.lead_score) as top_score,
-            bool_or(scores.is_sales_ready) as is_sales_ready
+            max(scores.lead_score) as top_score
         from marts.dim_leads as leads
         left join marts.fct_lead_scores as scores
             on leads.lead_id = scores.lead_id
