@@ -11,8 +11,9 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export LEAD_SCORING_DUCKDB := $(WAREHOUSE)
 
 SPARK_READY := $(VENV)/.spark-installed
+CALIBRATE_READY := $(VENV)/.calibrate-installed
 
-.PHONY: run run-locked daily validate test test-spark bench dag lint build-test pytest demo-data clean
+.PHONY: run run-locked daily validate calibrate test test-spark bench dag lint build-test pytest demo-data clean
 
 $(BIN)/dbt: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +22,10 @@ $(BIN)/dbt: pyproject.toml
 
 $(SPARK_READY): pyproject.toml $(BIN)/dbt
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,spark]'
+	touch $@
+
+$(CALIBRATE_READY): pyproject.toml $(BIN)/dbt
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,calibrate]'
 	touch $@
 
 # One writer at a time: a second run stops with a message (WAIT=seconds
@@ -50,6 +55,14 @@ daily: $(BIN)/dbt
 validate: $(BIN)/dbt
 	$(BIN)/python scripts/validate_seeds.py
 
+# A calibrated draft of MODEL (scripts/calibrate.py, docs/tuning.md) written
+# into the seeds, learnt from the warehouse WAREHOUSE names; TRAIN_UNTIL
+# (YYYY-MM-DD) defaults to its as_of minus test_period_days.
+calibrate: $(CALIBRATE_READY)
+	@test -n "$(MODEL)" || { echo "usage: make calibrate MODEL=<model_id>"; exit 2; }
+	$(BIN)/python scripts/calibrate.py --model $(MODEL) \
+		$(if $(TRAIN_UNTIL),--train-until $(TRAIN_UNTIL))
+
 test: lint dag build-test pytest
 
 lint: $(BIN)/dbt
@@ -68,7 +81,7 @@ build-test: $(BIN)/dbt
 	LEAD_SCORING_DUCKDB=target/test/demo.duckdb \
 		$(BIN)/dbt build --quiet --vars '{as_of: "2026-10-31"}'
 
-pytest: $(BIN)/dbt
+pytest: $(CALIBRATE_READY)
 	$(BIN)/pytest
 
 # The same project on local Apache Spark (needs Java 17), every mart compared
