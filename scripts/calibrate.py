@@ -44,6 +44,9 @@ NEW_RULE_MAX_COUNT = 3
 # The regularization strengths tried (inverse, as scikit-learn's C), chosen
 # by the AUC of a 5-fold cross-validation on the training leads.
 C_GRID = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+# The decay_days tried for a half_life or inactivity model (its method and
+# decay_pct are kept).
+DECAY_DAYS_GRID = [3, 5, 7, 10, 14, 21, 30, 45, 60]
 FIT_ATTRIBUTES = ["job_title", "department", "industry", "country", "email_domain"]
 COMPANY_SIZES = [(1, 9), (10, 49), (50, 199), (200, 999), (1000, 4999), (5000, None)]
 CONVERTED_RANK = {"sal": 1, "sql": 2, "opportunity": 3, "won": 4}
@@ -571,6 +574,14 @@ def show(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def decay_grid(model: dict[str, str]) -> list[str]:
+    """The decay_days tried: the model's own first, then DECAY_DAYS_GRID."""
+    if model["decay_method"] not in ("half_life", "inactivity"):
+        return [model["decay_days"]]
+    own = model["decay_days"].strip()
+    return [own] + [str(days) for days in DECAY_DAYS_GRID if str(days) != own]
+
+
 # --- the whole calibration ---------------------------------------------------------
 
 
@@ -762,10 +773,14 @@ def feature_matrix(
 
 
 def new_rule_rows(
-    model_id: str, new_id: str, features: list[Feature]
+    model_id: str, new_id: str, features: list[Feature], excluding: list[dict[str, str]]
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """The calibrated activity and fit rule rows."""
     activity, fit = [], []
+    for rule in excluding:  # not learnt: the leads they exclude are not scored
+        fit.append(
+            {**rule, "rule_id": f"{new_id}_{rule['rule_id']}", "model_id": new_id}
+        )
     for feature in features:
         if feature.is_new and feature.points == 0:
             continue
@@ -858,9 +873,25 @@ def calibrate(
     score_table(
         con, "at_observed", "select lead_id, observed_date as score_date from training"
     )
-    matrix = feature_matrix(con, model, features, decays, fit_columns, "at_observed")
+    original = feature_matrix(con, model, features, decays, fit_columns, "at_observed")
     prior = np.array([f.original_points or 0 for f in features], dtype=float)
-    points, cv_auc = fit_points(matrix, outcome, prior)
+    # The decay is learnt too: each decay_days of the grid replays the
+    # features and fits them; the best cross-validated AUC wins (the
+    # original decay_days on a tie).
+    chosen = None
+    for days in decay_grid(model):
+        trial = {**model, "decay_days": str(days)}
+        matrix = (
+            original
+            if trial["decay_days"] == model["decay_days"]
+            else feature_matrix(
+                con, trial, features, decays, fit_columns, "at_observed"
+            )
+        )
+        points, cv_auc = fit_points(matrix, outcome, prior)
+        if chosen is None or cv_auc > chosen[3] + 1e-9:
+            chosen = (trial, matrix, points, cv_auc)
+    model_learnt, matrix, points, cv_auc = chosen
     for column, feature in enumerate(features):
         feature.points = int(points[column])
         feature.support, feature.lift = lift_of(matrix[:, column], outcome)
@@ -869,7 +900,7 @@ def calibrate(
         for r in rows["score_categories"]
         if r["model_id"] == model_id
     }
-    before = original_scores(model, features, matrix, categories)
+    before = original_scores(model, features, original, categories)
     after = matrix @ points
     # Peaks: the score on each day a lead's points changed, up to its
     # observed day; a lead entered a band when its peak reached it.
@@ -879,7 +910,9 @@ def calibrate(
         "select distinct hits.lead_id, hits.counts_from as score_date from hits"
         " union select lead_id, created_date from training",
     )
-    peak_matrix = feature_matrix(con, model, features, decays, fit_columns, "at_peaks")
+    peak_matrix = feature_matrix(
+        con, model_learnt, features, decays, fit_columns, "at_peaks"
+    )
     peak_leads = con.execute(
         "select lead_id from at_peaks order by row_number"
     ).fetchall()
@@ -898,7 +931,8 @@ def calibrate(
         weeks,
         capacity,
     )
-    activity_rows, fit_rows = new_rule_rows(model_id, new_id, features)
+    excluding = [r for r in fit_rules if r["excludes_lead"].strip().lower() == "true"]
+    activity_rows, fit_rows = new_rule_rows(model_id, new_id, features, excluding)
     used = sorted({row["category"] for row in activity_rows})
     category_rows = [
         {"model_id": new_id, "category": category, "max_points": ""}
@@ -906,7 +940,7 @@ def calibrate(
     ]
     auc_before, auc_after = auc(before, outcome), auc(after, outcome)
     model_row = {
-        **model,
+        **model_learnt,
         "model_id": new_id,
         "model_name": f"{model['model_name']} (calibrated)",
         "description": (
