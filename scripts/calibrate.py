@@ -135,13 +135,14 @@ def project_vars() -> dict:
 
 
 def connect(warehouse: str) -> duckdb.DuckDBPyConnection:
-    """An in-memory database with the warehouse attached read-only."""
-    con = duckdb.connect()
+    """The warehouse, read-only; the tables calibration makes are temporary.
+    A process that already has it open (dbt in the test suite) shares its
+    instance instead."""
+    try:
+        con = duckdb.connect(warehouse, read_only=True)
+    except duckdb.ConnectionException:
+        con = duckdb.connect(warehouse)
     con.execute("set TimeZone = 'UTC'")
-    # Under its own name: the warehouse's views name their catalog.
-    name = Path(warehouse).stem
-    con.execute(f"attach '{warehouse}' as \"{name}\" (read_only)")
-    con.execute(f'use "{name}"')
     return con
 
 
@@ -731,11 +732,14 @@ def build_features(
                 column[position[lead]] = 1.0
         features.append(Feature("fit", rule, False, int(rule["points"])))
         fit_columns.append(column)
+    # A proposed rule matching the same leads as another, or exactly the
+    # others, says nothing new.
     seen = {column.astype(bool).tobytes() for column in fit_columns}
+    seen |= {(~column.astype(bool)).tobytes() for column in fit_columns}
     for attribute, operator, value, column in fit_candidates(con, outcome):
         if column.tobytes() in seen:
             continue
-        seen.add(column.tobytes())
+        seen |= {column.tobytes(), (~column).tobytes()}
         rule = {
             "rule_id": f"{new_id}_{slug(attribute, value or 'missing')}",
             "attribute": attribute,
