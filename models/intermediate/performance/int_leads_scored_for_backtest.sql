@@ -6,24 +6,10 @@
 {{ config(materialized='view') }}
 with
 
-state_days as (
-
-    select valid_from
-    from {{ ref('int_score_components') }}
-
-),
-
--- Every month-start from the first scored day up to as_of.
 backtest_dates as (
 
-    select distinct
-        cast({{ dbt.date_trunc('month', 'valid_from') }} as date) as score_date
-    from state_days
-    where
-        cast({{ dbt.date_trunc('month', 'valid_from') }} as date)
-        >= (select min(first_days.valid_from) from state_days as first_days)
-        and cast({{ dbt.date_trunc('month', 'valid_from') }} as date)
-        <= {{ as_of_date() }}
+    select score_date
+    from {{ ref('int_backtest_dates') }}
 
 ),
 
