@@ -505,8 +505,9 @@ def describe(feature: Feature) -> str:
 def capacity_bound(peaks: np.ndarray, weeks: float, per_week: float) -> float:
     """The whole-number lower bound whose leads a week (leads whose peak
     score reached it, over `weeks`) is closest to per_week; of two equally
-    close, the higher bound."""
-    candidates = np.unique(np.ceil(peaks))
+    close, the higher bound. A lead whose peak is p reaches every bound up
+    to floor(p), so those are the bounds tried."""
+    candidates = np.unique(np.floor(peaks))
     best, best_gap = None, None
     for bound in candidates[::-1]:
         gap = abs((peaks >= bound).sum() / weeks - per_week)
