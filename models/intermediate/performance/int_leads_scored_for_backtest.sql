@@ -3,7 +3,6 @@
 -- backtest_window_days (see the YAML).
 {%- set converted_rank = {'sal': 1, 'sql': 2, 'opportunity': 3, 'won': 4}[
     var('converted_funnel_stage')] %}
-{{ config(materialized='view') }}
 with
 
 backtest_dates as (
