@@ -3,10 +3,12 @@
 {{ config(materialized='view') }}
 with
 
+-- The score state (a table), not int_score_components (a view): the
+-- same first day at a fraction of the cost.
 state_days as (
 
     select valid_from
-    from {{ ref('int_score_components') }}
+    from {{ ref('int_score_state') }}
 
 ),
 

@@ -38,15 +38,15 @@ funnel_changes as (
 
 ),
 
+-- Per lead with CRM changes and day (not per model: the CRM is one).
 window_outcomes as (
 
     select
-        lead_scores.score_date,
-        lead_scores.lead_id,
-        lead_scores.model_id,
+        backtest_dates.score_date,
+        funnel_changes.lead_id,
         max(
             case
-                when funnel_changes.changed_date < lead_scores.score_date
+                when funnel_changes.changed_date < backtest_dates.score_date
                     then 1
                 else 0
             end
@@ -54,19 +54,18 @@ window_outcomes as (
         max(
             case
                 when
-                    funnel_changes.changed_date >= lead_scores.score_date
+                    funnel_changes.changed_date >= backtest_dates.score_date
                     and funnel_changes.changed_date < {{ dbt.dateadd(
                         'day', var('backtest_window_days'),
-                        'lead_scores.score_date'
+                        'backtest_dates.score_date'
                     ) }}
                     then funnel_changes.funnel_rank
                 else 0
             end
         ) as funnel_rank
-    from lead_scores
-    inner join funnel_changes
-        on lead_scores.lead_id = funnel_changes.lead_id
-    group by lead_scores.score_date, lead_scores.lead_id, lead_scores.model_id
+    from backtest_dates
+    cross join funnel_changes
+    group by backtest_dates.score_date, funnel_changes.lead_id
 
 ),
 
@@ -102,7 +101,6 @@ backtest_leads as (
         on
             lead_scores.score_date = window_outcomes.score_date
             and lead_scores.lead_id = window_outcomes.lead_id
-            and lead_scores.model_id = window_outcomes.model_id
     left join excluded_leads
         on
             lead_scores.lead_id = excluded_leads.lead_id
