@@ -19,7 +19,7 @@ import os
 import re
 import sys
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -31,8 +31,10 @@ from sklearn.model_selection import StratifiedKFold
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
-# A proposed rule needs this many training leads that have it (and this many
-# that do not), so that its points rest on more than a handful of leads.
+# The support a proposed rule needs (docs/tuning.md), so that its points
+# rest on more than a handful of leads: MIN_SUPPORT training leads with it
+# and as many without it, MIN_CONVERTED converted leads with it and, for an
+# activity, MIN_CONVERTED leads with it in the last RECENT_DAYS.
 MIN_SUPPORT = 30
 MIN_CONVERTED = 5
 RECENT_DAYS = 30
@@ -72,7 +74,6 @@ class Feature:
     points: int = 0
     support: int = 0
     lift: float = float("nan")
-    values: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 # --- seeds -----------------------------------------------------------------
@@ -304,7 +305,8 @@ def evaluate(
     index = {name: column for column, name in enumerate(names)}
     matrix = np.zeros((count, len(names)))
     for row_number, name, value in rows:
-        matrix[row_number, index[name]] = value
+        # Rounded: a parallel sum may differ in its last bit between runs.
+        matrix[row_number, index[name]] = round(value, 10)
     return matrix
 
 
@@ -619,8 +621,24 @@ def original_scores(
 
 def slug(*parts: str | None) -> str:
     text = "_".join(part for part in parts if part)
-    text = re.sub(r"^https?://[^/]+", "", text)
+    text = re.sub(r"https?://[^/]+", "", text)  # a URL's host says little
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:48]
+
+
+def excluded_leads(
+    con: duckdb.DuckDBPyConnection, model_id: str, rule_id: str, until: dt.date
+) -> int:
+    (count,) = con.execute(
+        """
+        select count(distinct fit.lead_id)
+        from intermediate.int_leads_matched_to_fit_rules as fit
+        inner join marts.dim_leads as dim on fit.lead_id = dim.lead_id
+        where fit.model_id = $model and fit.rule_id = $rule
+            and dim.created_date <= $until
+        """,
+        {"model": model_id, "rule": rule_id, "until": until},
+    ).fetchone()
+    return int(count)
 
 
 def score_table(con: duckdb.DuckDBPyConnection, name: str, select: str) -> None:
@@ -778,13 +796,21 @@ def feature_matrix(
 
 
 def new_rule_rows(
-    model_id: str, new_id: str, features: list[Feature], excluding: list[dict[str, str]]
+    new_id: str,
+    features: list[Feature],
+    excluding: list[tuple[dict[str, str], int]],
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """The calibrated activity and fit rule rows."""
     activity, fit = [], []
-    for rule in excluding:  # not learnt: the leads they exclude are not scored
+    for rule, count in excluding:  # not learnt: their leads are not scored
         fit.append(
-            {**rule, "rule_id": f"{new_id}_{rule['rule_id']}", "model_id": new_id}
+            {
+                **rule,
+                "rule_id": f"{new_id}_{rule['rule_id']}",
+                "model_id": new_id,
+                "description": f"excludes the lead, not learnt; n={count}"
+                f" ({rule['description']})",
+            }
         )
     for feature in features:
         if feature.is_new and feature.points == 0:
@@ -811,7 +837,6 @@ def new_rule_rows(
             activity.append(row)
         else:
             fit.append(row)
-    del model_id
     return activity, fit
 
 
@@ -936,8 +961,13 @@ def calibrate(
         weeks,
         capacity,
     )
-    excluding = [r for r in fit_rules if r["excludes_lead"].strip().lower() == "true"]
-    activity_rows, fit_rows = new_rule_rows(model_id, new_id, features, excluding)
+    # The excluding rules, with the leads created by `until` each matched.
+    excluding = [
+        (rule, excluded_leads(con, model_id, rule["rule_id"], until))
+        for rule in fit_rules
+        if rule["excludes_lead"].strip().lower() == "true"
+    ]
+    activity_rows, fit_rows = new_rule_rows(new_id, features, excluding)
     used = sorted({row["category"] for row in activity_rows})
     category_rows = [
         {"model_id": new_id, "category": category, "max_points": ""}
