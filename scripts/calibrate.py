@@ -539,13 +539,14 @@ def calibrated_groups(
     shares of training leads the original groups held; without a capacity
     the original bounds."""
     ordered = sorted(groups, key=lambda group: float(group["min_score"] or "-inf"))
-    if capacity is None:
-        return [dict(group) for group in ordered]
-    first_ready = next(
+    ready = [
         index
         for index, group in enumerate(ordered)
         if group["is_sales_ready"].strip().lower() == "true"
-    )
+    ]
+    if capacity is None or not ready or ready[0] == 0:
+        return [dict(group) for group in ordered]  # no bound to set
+    first_ready = ready[0]
     ready_bound = capacity_bound(peaks, weeks, capacity)
     bounds: list[float] = []  # the lower bound of ordered[1:]
     for index, group in enumerate(ordered[1:], start=1):
@@ -880,6 +881,10 @@ def calibrate(
     if model_id not in models:
         raise SystemExit(f"{model_id} is not a model of {seeds}/scoring_models.csv.")
     model, new_id = models[model_id], f"{model_id}_calibrated"
+    if model["status"].strip() not in ("active", "draft"):
+        raise SystemExit(
+            f"{model_id} is {model['status']}: only a scored model has history."
+        )
     con = connect(warehouse)
     as_of = warehouse_as_of(con)
     until = train_until or as_of - dt.timedelta(days=config["test_period_days"])

@@ -71,3 +71,10 @@ def test_about_that_many_leads_a_week(per_week: float) -> None:
     weeks = 10
     bound = calibrate.capacity_bound(peaks, weeks, per_week)
     assert abs((peaks >= bound).sum() - per_week * weeks) <= 1
+
+
+def test_without_a_sales_ready_group_the_bands_are_kept() -> None:
+    groups = [{**group, "is_sales_ready": "false"} for group in GROUPS]
+    assert calibrate.calibrated_groups(groups, ORIGINAL, CALIBRATED, PEAKS, 2, 1.5) == (
+        groups
+    )
