@@ -13,10 +13,12 @@ export LEAD_SCORING_DUCKDB := $(WAREHOUSE)
 SPARK_READY := $(VENV)/.spark-installed
 DASHBOARD_READY := $(VENV)/.dashboard-installed
 BROWSER_READY := $(VENV)/.browser-installed
-# pytest also tests the optional parts: the Dagster example and the dashboard.
+CALIBRATE_READY := $(VENV)/.calibrate-installed
+# pytest also tests the optional parts: the Dagster example, the dashboard
+# and the calibration.
 TEST_READY := $(VENV)/.test-extras-installed
 
-.PHONY: run run-locked daily dagster dashboard validate test test-spark test-dashboard bench dag lint build-test integration-test pytest demo-data clean
+.PHONY: run run-locked daily dagster dashboard validate calibrate test test-spark test-dashboard bench dag lint build-test integration-test pytest demo-data clean
 
 $(BIN)/dbt: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +26,7 @@ $(BIN)/dbt: pyproject.toml
 	touch $@
 
 $(TEST_READY): pyproject.toml $(BIN)/dbt
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,orchestration,dashboard]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,orchestration,dashboard,calibrate]'
 	touch $@
 
 $(SPARK_READY): pyproject.toml $(BIN)/dbt
@@ -37,6 +39,10 @@ $(DASHBOARD_READY): pyproject.toml $(BIN)/dbt
 
 $(BROWSER_READY): pyproject.toml $(DASHBOARD_READY)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,dashboard,browser]'
+	touch $@
+
+$(CALIBRATE_READY): pyproject.toml $(BIN)/dbt
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,calibrate]'
 	touch $@
 
 # One writer at a time: a second run stops with a message (WAIT=seconds
@@ -70,6 +76,14 @@ dagster: $(TEST_READY)
 # The seed CSVs, checked before anything is built (scripts/validate_seeds.py).
 validate: $(BIN)/dbt
 	$(BIN)/python scripts/validate_seeds.py
+
+# A calibrated draft of MODEL (scripts/calibrate.py, docs/tuning.md) written
+# into the seeds, learnt from the warehouse WAREHOUSE names; TRAIN_UNTIL
+# (YYYY-MM-DD) defaults to its as_of minus test_period_days.
+calibrate: $(CALIBRATE_READY)
+	@test -n "$(MODEL)" || { echo "usage: make calibrate MODEL=<model_id>"; exit 2; }
+	$(BIN)/python scripts/calibrate.py --model $(MODEL) \
+		$(if $(TRAIN_UNTIL),--train-until $(TRAIN_UNTIL))
 
 test: lint dag build-test integration-test pytest
 

@@ -161,21 +161,26 @@ def main(argv: list[str] | None = None) -> int:
         if line:
             print(line)
     print()
+    # As wide as the longest model id (a calibrated draft's is long).
+    width = max([16, *(len(row[0]) + 2 for row in [*rows, *performance])])
     header = ("model", "status", "group", "leads", "sales-ready", "avg score")
-    print("{:<16}{:<8}{:<10}{:>8}{:>13}{:>11}".format(*header))
+    print(f"{header[0]:<{width}}" + "{:<8}{:<10}{:>8}{:>13}{:>11}".format(*header[1:]))
     for model_id, status, group, leads, ready, average in rows:
         print(
-            f"{model_id:<16}{status:<8}{group or '-':<10}{leads:>8}{ready:>13}{average:>11}"
+            f"{model_id:<{width}}{status:<8}{group or '-':<10}{leads:>8}{ready:>13}"
+            f"{average:>11}"
         )
     print()
     print(routing)
     print("Test period (rpt_model_performance): conversion of the sales-ready leads")
     print("against the rest, on the score before sales touched them:")
     header = ("model", "status", "from", "leads", "sales-ready", "rest", "AUC")
-    print("{:<16}{:<8}{:<12}{:>7}{:>13}{:>8}{:>7}".format(*header))
+    print(
+        f"{header[0]:<{width}}" + "{:<8}{:<12}{:>7}{:>13}{:>8}{:>7}".format(*header[1:])
+    )
     for model_id, status, start, leads, ready, rest, auc in performance:
         print(
-            f"{model_id:<16}{status:<8}{start!s:<12}{leads:>7}{percent(ready):>13}"
+            f"{model_id:<{width}}{status:<8}{start!s:<12}{leads:>7}{percent(ready):>13}"
             f"{percent(rest):>8}{'-' if auc is None else f'{auc:.2f}':>7}"
         )
     return 0

@@ -83,12 +83,16 @@ def closest(word: str, choices: list[str]) -> str:
 
 
 def seed_specs(seeds_yml: Path) -> dict[str, dict]:
-    """Per seed: its columns with their types, required columns and allowed
-    words, from the seeds' YAML."""
+    """Per seed: its columns with their types, required columns, optional
+    columns (config.meta.optional_column: a file may leave them out) and
+    allowed words, from the seeds' YAML."""
     specs = {}
     for seed in yaml.safe_load(seeds_yml.read_text())["seeds"]:
-        required, allowed = set(), {}
+        required, allowed, optional = set(), {}, set()
         for column in seed.get("columns", []):
+            meta = (column.get("config") or {}).get("meta") or {}
+            if meta.get("optional_column"):
+                optional.add(column["name"])
             for test in column.get("data_tests", []):
                 if test == "not_null":
                     required.add(column["name"])
@@ -101,12 +105,16 @@ def seed_specs(seeds_yml: Path) -> dict[str, dict]:
             "types": seed["config"]["column_types"],
             "required": required,
             "allowed": allowed,
+            "optional": optional,
         }
     return specs
 
 
 def read_seed(
-    path: Path, types: dict[str, str], problems: list[Problem]
+    path: Path,
+    types: dict[str, str],
+    problems: list[Problem],
+    optional: set[str] = frozenset(),
 ) -> list[Row] | None:
     """The rows of one seed, after the checks of its format and header; None
     when the file cannot be read as the seed."""
@@ -161,11 +169,11 @@ def read_seed(
                 )
             )
     for column in expected:
-        if column not in header:
+        if column not in header and column not in optional:
             problems.append(
                 Problem(name, 1, column, "", "is missing from the header row.")
             )
-    if set(header) != set(expected):
+    if not set(expected) - optional <= set(header) <= set(expected):
         return None
     rows = []
     for number, fields in enumerate(reader, start=2):
@@ -277,6 +285,19 @@ def check_models(rows: dict[str, list[Row]], problems: list[Problem]) -> None:
                     "decay_pct",
                     row["decay_pct"],
                     "must be a percent from 0 to 100 with decay_method inactivity.",
+                )
+            )
+        capacity = number(row["sales_capacity_per_week"] or "x")
+        if capacity is not None and capacity <= 0:
+            problems.append(
+                Problem(
+                    file,
+                    row.number,
+                    "sales_capacity_per_week",
+                    row["sales_capacity_per_week"],
+                    "must be a number of leads a week above 0; leave it empty"
+                    " (or leave the column out) to keep the bands when the model"
+                    " is calibrated.",
                 )
             )
         low, high = number(row["min_score"] or "x"), number(row["max_score"] or "x")
@@ -542,7 +563,7 @@ def validate(seeds: Path) -> list[Problem]:
                 Problem(f"seeds/{name}.csv", 1, "", "", "the file is missing.")
             )
             continue
-        read = read_seed(path, spec["types"], problems)
+        read = read_seed(path, spec["types"], problems, spec["optional"])
         if read is not None:
             rows[name] = read
             check_values(name, read, spec, problems)

@@ -28,33 +28,10 @@ leads_scored as (
 
 ),
 
--- Mann-Whitney: rank the scores, ties taking their average rank.
-ranked as (
-
-    select
-        model_id,
-        is_converted,
-        rank() over (
-            partition by model_id order by round(lead_score, 6)
-        ) + (
-            count(*) over (
-                partition by model_id, round(lead_score, 6)
-            ) - 1
-        ) / 2 as average_rank
-    from leads_scored
-
-),
-
+-- The AUC and the converted leads (macro score_auc, as rpt_model_backtest).
 rank_sums as (
 
-    select
-        model_id,
-        sum(case when is_converted then average_rank else 0 end)
-            as converted_rank_sum,
-        sum(case when is_converted then 1 else 0 end) as converted_leads,
-        sum(case when is_converted then 0 else 1 end) as other_leads
-    from ranked
-    group by model_id
+    {{ score_auc('leads_scored', ['model_id']) }}
 
 ),
 
@@ -88,11 +65,7 @@ final as (
         / nullif(counts.sales_ready_leads, 0) as sales_ready_precision,
         counts.sales_ready_converted_leads
         / nullif(rank_sums.converted_leads, 0) as sales_ready_recall,
-        (
-            rank_sums.converted_rank_sum
-            - rank_sums.converted_leads * (rank_sums.converted_leads + 1) / 2
-        )
-        / nullif(rank_sums.converted_leads * rank_sums.other_leads, 0) as auc,
+        rank_sums.auc,
         {{ dbt.dateadd('day', -1, 'counts.period_end') }}
         <= {{ as_of_date() }} as is_test_period_complete,
         counts.period_start as test_period_start,

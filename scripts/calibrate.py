@@ -1,0 +1,1056 @@
+"""Learn a scoring model's point values from outcomes: a calibrated draft.
+
+Reads the warehouse LEAD_SCORING_DUCKDB names (built by dbt) and the seed
+CSVs, learns from the leads whose outcome is known by --train-until (no
+row dated after it is read), and writes the draft model
+<MODEL_ID>_calibrated into the seeds: its model row, activity rules,
+categories, fit rules, groups and routing rules. Every other row is left
+as it was, byte for byte. See docs/tuning.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import math
+import os
+import re
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import yaml
+from sklearn.linear_model import LogisticRegressionCV
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
+# The support a proposed rule needs (docs/tuning.md), so that its points
+# rest on more than a handful of leads: MIN_SUPPORT training leads with it
+# and as many without it, MIN_CONVERTED converted leads with it and, for an
+# activity, MIN_CONVERTED leads with it in the last RECENT_DAYS.
+MIN_SUPPORT = 30
+MIN_CONVERTED = 5
+RECENT_DAYS = 30
+# Points to double the odds of converting: the scale of the learned points.
+POINTS_TO_DOUBLE_ODDS = 20
+# A proposed activity rule counts one activity a day and three in a lifetime.
+NEW_RULE_MAX_PER_DAY = 1
+NEW_RULE_MAX_COUNT = 3
+# The regularization strengths tried (inverse, as scikit-learn's C), chosen
+# by the AUC of a 5-fold cross-validation on the training leads.
+C_GRID = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+# The decay_days tried for a half_life or inactivity model (its method and
+# decay_pct are kept).
+DECAY_DAYS_GRID = [3, 5, 7, 10, 14, 21, 30, 45, 60]
+FIT_ATTRIBUTES = ["job_title", "department", "industry", "country", "email_domain"]
+COMPANY_SIZES = [(1, 9), (10, 49), (50, 199), (200, 999), (1000, 4999), (5000, None)]
+CONVERTED_RANK = {"sal": 1, "sql": 2, "opportunity": 3, "won": 4}
+SEED_FILES = [
+    "scoring_models",
+    "activity_rules",
+    "score_categories",
+    "fit_rules",
+    "score_groups",
+    "routing_rules",
+]
+LEARNED_CATEGORY = "learned"
+
+
+@dataclass
+class Feature:
+    """One column of the regression: an existing or a proposed rule."""
+
+    kind: str  # activity or fit
+    rule: dict[str, str]  # the seed row (for a proposed rule, its new row)
+    is_new: bool
+    original_points: int | None = None
+    points: int = 0
+    support: int = 0
+    lift: float = float("nan")
+
+
+# --- seeds -----------------------------------------------------------------
+
+
+@dataclass
+class SeedFile:
+    """A seed CSV as lines, so the rows calibration does not own stay as
+    they were, byte for byte."""
+
+    path: Path
+    header: list[str]
+    lines: list[str]  # every line after the header, with its line ending
+    newline: str
+
+    @classmethod
+    def read(cls, path: Path) -> SeedFile:
+        text = path.read_bytes().decode("utf-8")
+        lines = text.splitlines(keepends=True)
+        newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+        header = next(csv.reader([lines[0]]))
+        return cls(path, header, lines[1:], newline)
+
+    def rows(self) -> list[dict[str, str]]:
+        return [
+            dict(zip(self.header, fields, strict=False))
+            for fields in csv.reader(self.lines)
+            if any(field.strip() for field in fields)
+        ]
+
+    def replace_model(self, model_id: str, rows: list[dict[str, str]]) -> None:
+        """Drop the lines of model_id and append rows, in the file's format."""
+        kept = []
+        for line in self.lines:
+            fields = next(csv.reader([line]), [])
+            values = dict(zip(self.header, fields, strict=False))
+            if values.get("model_id", "").strip() != model_id:
+                kept.append(line)
+        if kept and not kept[-1].endswith(("\n", "\r")):
+            kept[-1] += self.newline
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator=self.newline)
+        for row in rows:
+            writer.writerow([row.get(column, "") for column in self.header])
+        self.lines = kept + [buffer.getvalue()] if rows else kept
+
+    def write(self) -> None:
+        original = self.path.read_bytes().decode("utf-8").splitlines(keepends=True)
+        header = original[0]
+        if self.lines and not header.endswith(("\n", "\r")):
+            header += self.newline
+        self.path.write_bytes((header + "".join(self.lines)).encode("utf-8"))
+
+
+# --- the training leads, as the warehouse has them -------------------------
+
+
+def project_vars() -> dict:
+    return yaml.safe_load((REPO / "dbt_project.yml").read_text())["vars"]
+
+
+def connect(warehouse: str) -> duckdb.DuckDBPyConnection:
+    """The warehouse, read-only; the tables calibration makes are temporary.
+    A process that already has it open (dbt in the test suite) shares its
+    instance instead."""
+    try:
+        con = duckdb.connect(warehouse, read_only=True)
+    except duckdb.ConnectionException:
+        con = duckdb.connect(warehouse)
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+def warehouse_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
+    (as_of,) = con.execute(
+        "select max(scored_as_of) from marts.fct_lead_scores"
+    ).fetchone()
+    if as_of is None:
+        raise SystemExit("The warehouse has no scores: run dbt build first.")
+    return as_of
+
+
+def load_training_leads(
+    con: duckdb.DuckDBPyConnection, model_id: str, until: dt.date, stage: str
+) -> None:
+    """Table training: one row per lead created by `until` and not excluded,
+    with its outcome and the day it is described (observed_date): the day
+    before its first CRM stage change, or `until` when sales never touched
+    it (rpt_model_performance's point, over the whole history to `until`)."""
+    con.execute(
+        f"""
+        create or replace temp table training as
+        with leads as (
+            select lead_id, created_date
+            from marts.dim_leads
+            where created_date <= $until
+                and lead_id not in (
+                    select lead_id
+                    from intermediate.int_leads_matched_to_fit_rules
+                    where model_id = $model and excludes_lead
+                )
+        ),
+        changes as (
+            select
+                lead_id,
+                min(changed_date) as first_changed_date,
+                max(funnel_rank) as funnel_rank
+            from intermediate.int_stage_changes_mapped_to_funnel
+            where changed_date <= $until
+            group by lead_id
+        )
+        select
+            leads.lead_id,
+            leads.created_date,
+            coalesce(changes.funnel_rank, 0) >= {CONVERTED_RANK[stage]}
+                as is_converted,
+            case
+                when changes.first_changed_date is null then $until
+                when changes.first_changed_date > leads.created_date
+                    then cast(changes.first_changed_date - 1 as date)
+                else leads.created_date
+            end as observed_date
+        from leads
+        left join changes on leads.lead_id = changes.lead_id
+        order by leads.lead_id
+        """,
+        {"until": until, "model": model_id},
+    )
+
+
+def load_activities(con: duckdb.DuckDBPyConnection, model_id: str) -> None:
+    """Table activities: every activity of a training lead up to its
+    observed_date, with the day its points count from (its own day, or the
+    lead's first day for an earlier one); table rule_hits: the same for
+    the points the model's rules awarded after their caps (the ledger)."""
+    con.execute(
+        """
+        create or replace temp table activities as
+        select
+            stream.activity_id,
+            stream.lead_id,
+            stream.activity_type,
+            lower(stream.activity_key) as activity_key,
+            lower(stream.activity_value) as activity_value,
+            greatest(stream.activity_date, training.created_date) as counts_from
+        from intermediate.int_activities_unioned as stream
+        inner join training on stream.lead_id = training.lead_id
+        where stream.activity_date <= training.observed_date
+        """
+    )
+    con.execute(
+        """
+        create or replace temp table rule_hits as
+        select
+            ledger.lead_id,
+            ledger.rule_id,
+            ledger.activity_id,
+            case
+                when ledger.rule_points = 0
+                    then case when ledger.is_within_daily_cap then 1.0 else 0 end
+                else ledger.awarded_points / ledger.rule_points
+            end as weight,
+            greatest(ledger.activity_date, training.created_date) as counts_from
+        from marts.fct_points_ledger as ledger
+        inner join training on ledger.lead_id = training.lead_id
+        where ledger.model_id = $model
+            and ledger.activity_date <= training.observed_date
+        """,
+        {"model": model_id},
+    )
+
+
+def decay_sql(model: dict[str, str], age: str, inactive: str) -> str:
+    """The decay factor of docs/scoring.md (macro decay_factor), in SQL."""
+    method = model["decay_method"]
+    if method == "half_life":
+        return f"power(0.5, ({age}) / {float(model['decay_days'])})"
+    if method == "inactivity":
+        keep = 1 - float(model["decay_pct"]) / 100
+        return f"power({keep}, floor(({inactive}) / {float(model['decay_days'])}))"
+    return "1.0"
+
+
+def evaluate(
+    con: duckdb.DuckDBPyConnection,
+    model: dict[str, str],
+    hits: str,
+    decays: dict[str, bool],
+    names: list[str],
+    at: str,
+) -> np.ndarray:
+    """Per feature, its decayed count for every row of table `at` (lead_id,
+    score_date, row_number): `hits` is a table of (lead_id, name, weight,
+    counts_from)."""
+    non_decaying = [name for name in names if not decays[name]]
+    keep = ", ".join(f"'{name}'" for name in non_decaying) or "null"
+    factor = decay_sql(
+        model,
+        "point.score_date - hits.counts_from",
+        "point.score_date - latest.latest_day",
+    )
+    rows = con.execute(
+        f"""
+        with latest as (
+            select point.row_number, max(activities.counts_from) as latest_day
+            from {at} as point
+            inner join activities
+                on point.lead_id = activities.lead_id
+                and activities.counts_from <= point.score_date
+            group by point.row_number
+        )
+        select
+            point.row_number,
+            hits.name,
+            sum(
+                hits.weight * case
+                    when hits.name in ({keep}) then 1.0
+                    else {factor}
+                end
+            ) as value
+        from {at} as point
+        inner join {hits} as hits
+            on point.lead_id = hits.lead_id and hits.counts_from <= point.score_date
+        left join latest on point.row_number = latest.row_number
+        group by all
+        """
+    ).fetchall()
+    (count,) = con.execute(f"select count(*) from {at}").fetchone()
+    index = {name: column for column, name in enumerate(names)}
+    matrix = np.zeros((count, len(names)))
+    for row_number, name, value in rows:
+        # Rounded: a parallel sum may differ in its last bit between runs.
+        matrix[row_number, index[name]] = round(value, 10)
+    return matrix
+
+
+# --- candidate rules --------------------------------------------------------
+
+
+def activity_candidates(
+    con: duckdb.DuckDBPyConnection, until: dt.date
+) -> list[tuple[str, str | None, str | None]]:
+    """(activity_type, key, value) with enough support (docs/tuning.md):
+    MIN_SUPPORT training leads with it and without it, MIN_CONVERTED
+    converted leads with it, MIN_CONVERTED leads with it in the last
+    RECENT_DAYS before `until` (a campaign that ended is no rule for the
+    future), not matching the same activities as an existing rule. Not
+    proposed: email.delivered (what marketing sent, not what the lead did)
+    and an email's campaign (its key: a rule on it ends with the campaign);
+    an email's link (its value) is."""
+    rows = con.execute(
+        """
+        with proposable as (
+            select
+                activity_type,
+                case
+                    when activity_type not like 'email.%' then activity_key
+                end as activity_key,
+                activity_value,
+                lead_id,
+                activity_id,
+                counts_from
+            from activities
+            where activity_type <> 'email.delivered'
+        ),
+        grains as (
+            select activity_type, null as activity_key, null as activity_value,
+                lead_id, activity_id, counts_from
+            from proposable
+            union all
+            select activity_type, activity_key, null, lead_id, activity_id,
+                counts_from
+            from proposable where activity_key is not null
+            union all
+            select activity_type, activity_key, activity_value, lead_id,
+                activity_id, counts_from
+            from proposable where activity_value is not null
+        ),
+        supported as (
+            select activity_type, activity_key, activity_value,
+                hash(string_agg(activity_id, ',' order by activity_id)) as matched
+            from grains
+            inner join training using (lead_id)
+            group by all
+            having count(distinct lead_id) >= $support
+                and (select count(*) from training) - count(distinct lead_id)
+                    >= $support
+                and count(distinct case when is_converted then lead_id end)
+                    >= $converted
+                and count(distinct case
+                    when counts_from > $until - $recent then lead_id
+                end) >= $converted
+        ),
+        existing as (
+            select hash(string_agg(activity_id, ',' order by activity_id)) as matched
+            from rule_hits
+            group by rule_id
+        )
+        select activity_type, activity_key, activity_value
+        from supported
+        where matched not in (select matched from existing)
+        qualify row_number() over (
+            partition by matched
+            order by activity_value nulls first, activity_key nulls first
+        ) = 1
+        order by activity_type, activity_key nulls first, activity_value nulls first
+        """,
+        {
+            "support": MIN_SUPPORT,
+            "converted": MIN_CONVERTED,
+            "until": until,
+            "recent": RECENT_DAYS,
+        },
+    ).fetchall()
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def fit_candidates(
+    con: duckdb.DuckDBPyConnection, outcome: np.ndarray
+) -> list[tuple[str, str, str, np.ndarray]]:
+    """(attribute, operator, value, matched) for lead attribute values with
+    MIN_SUPPORT training leads on each side and MIN_CONVERTED converted
+    leads."""
+    leads = con.execute(
+        f"""
+        select {", ".join(f"lower(trim(dim.{a}))" for a in FIT_ATTRIBUTES)},
+            dim.company_size
+        from training
+        inner join marts.dim_leads as dim on training.lead_id = dim.lead_id
+        order by training.lead_id
+        """
+    ).fetchall()
+    count = len(leads)
+    candidates = []
+
+    def supported(matched: np.ndarray) -> bool:
+        return (
+            MIN_SUPPORT <= matched.sum() <= count - MIN_SUPPORT
+            and outcome[matched].sum() >= MIN_CONVERTED
+        )
+
+    for column, attribute in enumerate(FIT_ATTRIBUTES):
+        values = [row[column] or None for row in leads]
+        missing = np.array([value is None for value in values])
+        if supported(missing):
+            candidates.append((attribute, "is_missing", "", missing))
+        for value in sorted({value for value in values if value is not None}):
+            matched = np.array([item == value for item in values])
+            if supported(matched):
+                candidates.append((attribute, "equals", value, matched))
+    sizes = [row[len(FIT_ATTRIBUTES)] for row in leads]
+    for low, high in COMPANY_SIZES:
+        matched = np.array(
+            [
+                size is not None and size >= low and (high is None or size <= high)
+                for size in sizes
+            ]
+        )
+        if supported(matched):
+            value = f"{low}..{high if high is not None else 10_000_000}"
+            candidates.append(("company_size", "between", value, matched))
+    return candidates
+
+
+# --- learning ----------------------------------------------------------------
+
+
+def fit_points(
+    matrix: np.ndarray, outcome: np.ndarray, prior: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """Points per unit of each feature, and their cross-validated AUC.
+
+    A logistic regression on the features and, as one more feature, the
+    original model's points (prior) added up: the L2 penalty (on
+    standardized features) shrinks each rule towards the original points
+    scaled by one learned factor, not towards zero, so a rule with little
+    data keeps about its old weight. Its strength is chosen by the AUC of
+    a 5-fold cross-validation (lbfgs, deterministic). The result is
+    scaled so POINTS_TO_DOUBLE_ODDS points double the odds and rounded to
+    whole points."""
+    augmented = np.column_stack([matrix, matrix @ prior])
+    scale = augmented.std(axis=0)
+    scale[scale == 0] = 1.0
+    regression = LogisticRegressionCV(
+        Cs=C_GRID,
+        cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=0),
+        scoring="roc_auc",
+        solver="lbfgs",
+        max_iter=10_000,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        regression.fit(augmented / scale, outcome)
+    cv_auc = float(np.max(np.mean(regression.scores_[True], axis=0)))
+    coefficients = regression.coef_[0] / scale
+    coefficients = coefficients[:-1] + coefficients[-1] * prior
+    points = np.round(coefficients * POINTS_TO_DOUBLE_ODDS / math.log(2))
+    return points.astype(int), cv_auc
+
+
+def auc(scores: np.ndarray, outcome: np.ndarray) -> float:
+    if outcome.all() or not outcome.any():
+        return float("nan")
+    return float(roc_auc_score(outcome, np.round(scores, 6)))
+
+
+def lift_of(values: np.ndarray, outcome: np.ndarray) -> tuple[int, float]:
+    has = values > 0
+    rate_with = outcome[has].mean() if has.any() else 0.0
+    rate_without = outcome[~has].mean() if (~has).any() else 0.0
+    lift = rate_with / rate_without if rate_without > 0 else float("inf")
+    return int(has.sum()), lift
+
+
+def describe(feature: Feature) -> str:
+    if math.isinf(feature.lift):
+        shown = "converted while none without it did"
+    else:
+        shown = f"converted {feature.lift:.1f}x as often as the leads without it"
+    was = (
+        "proposed rule"
+        if feature.is_new
+        else f"was {feature.original_points} points; {feature.rule['description']}"
+    )
+    return f"{shown}; n={feature.support} ({was})"
+
+
+# --- bands --------------------------------------------------------------------
+
+
+def capacity_bound(peaks: np.ndarray, weeks: float, per_week: float) -> float:
+    """The whole-number lower bound whose leads a week (leads whose peak
+    score reached it, over `weeks`) is closest to per_week; of two equally
+    close, the higher bound. A lead whose peak is p reaches every bound up
+    to floor(p), so those are the bounds tried."""
+    candidates = np.unique(np.floor(peaks))
+    best, best_gap = None, None
+    for bound in candidates[::-1]:
+        gap = abs((peaks >= bound).sum() / weeks - per_week)
+        if best_gap is None or gap < best_gap - 1e-12:
+            best, best_gap = bound, gap
+    return float(best if best is not None else 0.0)
+
+
+def share_bound(scores: np.ndarray, share_below: float) -> float:
+    """The whole-number bound that leaves about share_below of the scores
+    under it."""
+    if share_below <= 0:
+        return float(np.floor(scores.min()))
+    return float(np.ceil(np.quantile(scores, min(share_below, 1.0))))
+
+
+def calibrated_groups(
+    groups: list[dict[str, str]],
+    original_scores: np.ndarray,
+    scores: np.ndarray,
+    peaks: np.ndarray,
+    weeks: float,
+    capacity: float | None,
+) -> list[dict[str, str]]:
+    """The model's groups with bounds for the calibrated scores: the first
+    sales-ready group's lower bound from sales capacity, the others at the
+    shares of training leads the original groups held; without a capacity
+    the original bounds."""
+    ordered = sorted(groups, key=lambda group: float(group["min_score"] or "-inf"))
+    ready = [
+        index
+        for index, group in enumerate(ordered)
+        if group["is_sales_ready"].strip().lower() == "true"
+    ]
+    if capacity is None or not ready or ready[0] == 0:
+        return [dict(group) for group in ordered]  # no bound to set
+    first_ready = ready[0]
+    ready_bound = capacity_bound(peaks, weeks, capacity)
+    bounds: list[float] = []  # the lower bound of ordered[1:]
+    for index, group in enumerate(ordered[1:], start=1):
+        if index == first_ready:
+            bounds.append(ready_bound)
+            continue
+        low = float(group["min_score"])
+        bound = share_bound(scores, float((original_scores < low).mean()))
+        bounds.append(bound)
+    for index in range(len(bounds)):  # strictly increasing around the capacity
+        position = index + 1
+        if position < first_ready:
+            limit = ready_bound - (first_ready - position)
+            bounds[index] = min(bounds[index], limit)
+        elif position > first_ready:
+            bounds[index] = max(bounds[index], bounds[index - 1] + 1)
+    for index in range(len(bounds) - 2, -1, -1):
+        if index + 1 < first_ready:
+            bounds[index] = min(bounds[index], bounds[index + 1] - 1)
+    result = []
+    for index, group in enumerate(ordered):
+        row = dict(group)
+        row["min_score"] = show(bounds[index - 1]) if index > 0 else ""
+        row["max_score"] = show(bounds[index]) if index < len(bounds) else ""
+        result.append(row)
+    return result
+
+
+def show(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def decay_grid(model: dict[str, str]) -> list[str]:
+    """The decay_days tried: the model's own first, then DECAY_DAYS_GRID."""
+    if model["decay_method"] not in ("half_life", "inactivity"):
+        return [model["decay_days"]]
+    own = model["decay_days"].strip()
+    return [own] + [str(days) for days in DECAY_DAYS_GRID if str(days) != own]
+
+
+# --- the whole calibration ---------------------------------------------------------
+
+
+def original_scores(
+    model: dict[str, str],
+    features: list[Feature],
+    matrix: np.ndarray,
+    categories: dict[str, str],
+) -> np.ndarray:
+    """The original model's scores from the same features: its points,
+    category caps and total clamp (docs/scoring.md, steps 1 to 3)."""
+    total = np.zeros(matrix.shape[0])
+    by_category: dict[str, np.ndarray] = {}
+    for column, feature in enumerate(features):
+        if feature.is_new:
+            continue
+        points = feature.original_points * matrix[:, column]
+        if feature.kind == "fit":
+            total += points
+        else:
+            category = feature.rule["category"]
+            by_category[category] = by_category.get(category, 0) + points
+    for category, points in by_category.items():
+        cap = categories.get(category, "")
+        total += np.minimum(points, float(cap)) if cap.strip() else points
+    low, high = model["min_score"].strip(), model["max_score"].strip()
+    if low:
+        total = np.maximum(total, float(low))
+    if high:
+        total = np.minimum(total, float(high))
+    return total
+
+
+def slug(*parts: str | None) -> str:
+    text = "_".join(part for part in parts if part)
+    text = re.sub(r"https?://[^/]+", "", text)  # a URL's host says little
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:48]
+
+
+def excluded_leads(
+    con: duckdb.DuckDBPyConnection, model_id: str, rule_id: str, until: dt.date
+) -> int:
+    (count,) = con.execute(
+        """
+        select count(distinct fit.lead_id)
+        from intermediate.int_leads_matched_to_fit_rules as fit
+        inner join marts.dim_leads as dim on fit.lead_id = dim.lead_id
+        where fit.model_id = $model and fit.rule_id = $rule
+            and dim.created_date <= $until
+        """,
+        {"model": model_id, "rule": rule_id, "until": until},
+    ).fetchone()
+    return int(count)
+
+
+def score_table(con: duckdb.DuckDBPyConnection, name: str, select: str) -> None:
+    """A table of (lead_id, score_date, row_number) to evaluate features at."""
+    con.execute(
+        f"create or replace temp table {name} as select lead_id, score_date,"
+        " cast(row_number() over (order by lead_id, score_date) - 1 as integer)"
+        f" as row_number from ({select})"
+    )
+
+
+def build_features(
+    con: duckdb.DuckDBPyConnection,
+    model_id: str,
+    new_id: str,
+    activity_rules: list[dict[str, str]],
+    fit_rules: list[dict[str, str]],
+    until: dt.date,
+    outcome: np.ndarray,
+) -> tuple[list[Feature], dict[str, bool], list[np.ndarray]]:
+    """The existing rules and the proposed ones, with their hits in table
+    hits (lead_id, name, weight, counts_from) and the fit columns."""
+    features = [
+        Feature("activity", rule, False, int(rule["points"])) for rule in activity_rules
+    ]
+    decays = {
+        rule["rule_id"]: rule.get("decays", "").strip().lower() != "false"
+        for rule in activity_rules
+    }
+    con.execute(
+        "create or replace temp table candidate_keys (name varchar,"
+        " activity_type varchar, activity_key varchar, activity_value varchar)"
+    )
+    for kind, key, value in activity_candidates(con, until):
+        rule_id = f"{new_id}_{slug(kind, key, value)}"
+        if rule_id in decays:  # two keys that differ only in punctuation
+            rule_id = f"{rule_id}_{len(decays)}"
+        con.execute(
+            "insert into candidate_keys values (?, ?, ?, ?)",
+            [rule_id, kind, key, value],
+        )
+        decays[rule_id] = True
+        rule = {
+            "rule_id": rule_id,
+            "activity_type": kind,
+            "match_key": key or "",
+            "match_value": value or "",
+            "category": LEARNED_CATEGORY,
+            "max_per_day": str(NEW_RULE_MAX_PER_DAY),
+            "decays": "true",
+        }
+        features.append(Feature("activity", rule, True))
+    # A proposed rule counts one activity a day, its first NEW_RULE_MAX_COUNT
+    # days (the caps its seed row gets).
+    con.execute(
+        f"""
+        create or replace temp table hits as
+        select lead_id, rule_id as name, weight, counts_from from rule_hits
+        union all
+        select lead_id, name, 1.0, counts_from from (
+            select
+                lead_id,
+                name,
+                counts_from,
+                row_number() over (
+                    partition by lead_id, name order by counts_from
+                ) as day_number
+            from (
+                select distinct
+                    activities.lead_id,
+                    candidate_keys.name,
+                    activities.counts_from
+                from activities
+                inner join candidate_keys
+                    on activities.activity_type = candidate_keys.activity_type
+                    and (candidate_keys.activity_key is null
+                        or activities.activity_key like candidate_keys.activity_key)
+                    and (candidate_keys.activity_value is null
+                        or activities.activity_value
+                        like candidate_keys.activity_value)
+            )
+        )
+        where day_number <= {NEW_RULE_MAX_COUNT}
+        """
+    )
+    lead_ids = [
+        row[0]
+        for row in con.execute(
+            "select lead_id from training order by lead_id"
+        ).fetchall()
+    ]
+    position = {lead: index for index, lead in enumerate(lead_ids)}
+    matched = con.execute(
+        """
+        select fit.rule_id, fit.lead_id
+        from intermediate.int_leads_matched_to_fit_rules as fit
+        inner join training on fit.lead_id = training.lead_id
+        where fit.model_id = $model
+        order by all
+        """,
+        {"model": model_id},
+    ).fetchall()
+    fit_columns = []
+    for rule in fit_rules:
+        if rule["excludes_lead"].strip().lower() == "true":
+            continue
+        column = np.zeros(len(lead_ids))
+        for rule_id, lead in matched:
+            if rule_id == rule["rule_id"]:
+                column[position[lead]] = 1.0
+        features.append(Feature("fit", rule, False, int(rule["points"])))
+        fit_columns.append(column)
+    # A proposed rule matching the same leads as another, or exactly the
+    # others, says nothing new.
+    seen = {column.astype(bool).tobytes() for column in fit_columns}
+    seen |= {(~column.astype(bool)).tobytes() for column in fit_columns}
+    for attribute, operator, value, column in fit_candidates(con, outcome):
+        if column.tobytes() in seen:
+            continue
+        seen |= {column.tobytes(), (~column).tobytes()}
+        rule = {
+            "rule_id": f"{new_id}_{slug(attribute, value or 'missing')}",
+            "attribute": attribute,
+            "operator": operator,
+            "value": value,
+            "excludes_lead": "false",
+        }
+        features.append(Feature("fit", rule, True))
+        fit_columns.append(column.astype(float))
+    return features, decays, fit_columns
+
+
+def feature_matrix(
+    con: duckdb.DuckDBPyConnection,
+    model: dict[str, str],
+    features: list[Feature],
+    decays: dict[str, bool],
+    fit_columns: list[np.ndarray],
+    at: str,
+) -> np.ndarray:
+    """Every feature for every row of table `at`, in the order of features."""
+    names = [f.rule["rule_id"] for f in features if f.kind == "activity"]
+    activity = evaluate(con, model, "hits", decays, names, at)
+    if not fit_columns:
+        return activity
+    lead_of_row = con.execute(
+        "select training_row from (select point.row_number, training_row from"
+        f" {at} as point inner join (select lead_id, cast(row_number() over"
+        " (order by lead_id) - 1 as integer) as training_row from training)"
+        " using (lead_id)) order by row_number"
+    ).fetchall()
+    rows = np.array([row[0] for row in lead_of_row], dtype=int)
+    fit = np.column_stack(fit_columns)[rows]
+    return np.column_stack([activity, fit])
+
+
+def new_rule_rows(
+    new_id: str,
+    features: list[Feature],
+    excluding: list[tuple[dict[str, str], int]],
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The calibrated activity and fit rule rows."""
+    activity, fit = [], []
+    for rule, count in excluding:  # not learnt: their leads are not scored
+        fit.append(
+            {
+                **rule,
+                "rule_id": f"{new_id}_{rule['rule_id']}",
+                "model_id": new_id,
+                "description": f"excludes the lead, not learnt; n={count}"
+                f" ({rule['description']})",
+            }
+        )
+    for feature in features:
+        if feature.is_new and feature.points == 0:
+            continue
+        row = dict(feature.rule)
+        row["model_id"] = new_id
+        row["points"] = str(feature.points)
+        row["description"] = describe(feature)
+        if not feature.is_new:
+            row["rule_id"] = f"{new_id}_{feature.rule['rule_id']}"
+        if feature.kind == "activity":
+            if feature.is_new:
+                count = NEW_RULE_MAX_COUNT
+            elif feature.rule["max_points"].strip() and feature.original_points:
+                count = float(feature.rule["max_points"]) / abs(feature.original_points)
+            else:
+                count = None
+            # The same number of activities as before, at the new points.
+            row["max_points"] = (
+                str(max(1, round(count * abs(feature.points))))
+                if count is not None and feature.points != 0
+                else ""
+            )
+            activity.append(row)
+        else:
+            fit.append(row)
+    return activity, fit
+
+
+def change_lines(features: list[Feature]) -> list[str]:
+    lines = []
+    for feature in features:
+        rule = feature.rule
+        if feature.kind == "activity":
+            what = " ".join(
+                part
+                for part in (
+                    rule["activity_type"],
+                    rule["match_key"],
+                    rule["match_value"],
+                )
+                if part
+            )
+        else:
+            what = f"{rule['attribute']} {rule['operator']} {rule['value']}".strip()
+        if feature.is_new:
+            if feature.points:
+                lines.append(
+                    f"  new  {what}: {feature.points:+d} (n={feature.support})"
+                )
+        elif feature.points != feature.original_points:
+            lines.append(
+                f"  {rule['rule_id']}: {feature.original_points:+d} ->"
+                f" {feature.points:+d} (n={feature.support})"
+            )
+    return lines
+
+
+def calibrate(
+    warehouse: str, model_id: str, seeds: Path, train_until: dt.date | None
+) -> str:
+    """Write the calibrated draft into the seeds; return the report."""
+    config = project_vars()
+    files = {name: SeedFile.read(seeds / f"{name}.csv") for name in SEED_FILES}
+    rows = {name: file.rows() for name, file in files.items()}
+    models = {row["model_id"]: row for row in rows["scoring_models"]}
+    if model_id not in models:
+        raise SystemExit(f"{model_id} is not a model of {seeds}/scoring_models.csv.")
+    model, new_id = models[model_id], f"{model_id}_calibrated"
+    if model["status"].strip() not in ("active", "draft"):
+        raise SystemExit(
+            f"{model_id} is {model['status']}: only a scored model has history."
+        )
+    con = connect(warehouse)
+    as_of = warehouse_as_of(con)
+    until = train_until or as_of - dt.timedelta(days=config["test_period_days"])
+    load_training_leads(con, model_id, until, config["converted_funnel_stage"])
+    load_activities(con, model_id)
+    outcome = np.array(
+        [
+            row[0]
+            for row in con.execute(
+                "select is_converted from training order by lead_id"
+            ).fetchall()
+        ]
+    )
+    if outcome.sum() < 2 or (~outcome).sum() < 2:
+        raise SystemExit(f"Too few converted leads up to {until} to learn from.")
+    activity_rules = [r for r in rows["activity_rules"] if r["model_id"] == model_id]
+    fit_rules = [r for r in rows["fit_rules"] if r["model_id"] == model_id]
+    features, decays, fit_columns = build_features(
+        con, model_id, new_id, activity_rules, fit_rules, until, outcome
+    )
+    score_table(
+        con, "at_observed", "select lead_id, observed_date as score_date from training"
+    )
+    original = feature_matrix(con, model, features, decays, fit_columns, "at_observed")
+    prior = np.array([f.original_points or 0 for f in features], dtype=float)
+    # The decay is learnt too: each decay_days of the grid replays the
+    # features and fits them; the best cross-validated AUC wins (the
+    # original decay_days on a tie).
+    chosen = None
+    for days in decay_grid(model):
+        trial = {**model, "decay_days": str(days)}
+        matrix = (
+            original
+            if trial["decay_days"] == model["decay_days"]
+            else feature_matrix(
+                con, trial, features, decays, fit_columns, "at_observed"
+            )
+        )
+        points, cv_auc = fit_points(matrix, outcome, prior)
+        if chosen is None or cv_auc > chosen[3] + 1e-9:
+            chosen = (trial, matrix, points, cv_auc)
+    model_learnt, matrix, points, cv_auc = chosen
+    for column, feature in enumerate(features):
+        feature.points = int(points[column])
+        feature.support, feature.lift = lift_of(matrix[:, column], outcome)
+    categories = {
+        r["category"]: r["max_points"]
+        for r in rows["score_categories"]
+        if r["model_id"] == model_id
+    }
+    before = original_scores(model, features, original, categories)
+    after = matrix @ points
+    # Peaks: the score on each day a lead's points changed, up to its
+    # observed day; a lead entered a band when its peak reached it.
+    score_table(
+        con,
+        "at_peaks",
+        "select distinct hits.lead_id, hits.counts_from as score_date from hits"
+        " union select lead_id, created_date from training",
+    )
+    peak_matrix = feature_matrix(
+        con, model_learnt, features, decays, fit_columns, "at_peaks"
+    )
+    peak_leads = con.execute(
+        "select lead_id from at_peaks order by row_number"
+    ).fetchall()
+    peak_scores: dict[str, float] = {}
+    for (lead,), score in zip(peak_leads, peak_matrix @ points, strict=True):
+        peak_scores[lead] = max(score, peak_scores.get(lead, -math.inf))
+    (first_day,) = con.execute("select min(created_date) from training").fetchone()
+    weeks = ((until - first_day).days + 1) / 7
+    capacity_text = model.get("sales_capacity_per_week", "").strip()
+    capacity = float(capacity_text) if capacity_text else None
+    groups = calibrated_groups(
+        [g for g in rows["score_groups"] if g["model_id"] == model_id],
+        before,
+        after,
+        np.array(sorted(peak_scores.values())),
+        weeks,
+        capacity,
+    )
+    # The excluding rules, with the leads created by `until` each matched.
+    excluding = [
+        (rule, excluded_leads(con, model_id, rule["rule_id"], until))
+        for rule in fit_rules
+        if rule["excludes_lead"].strip().lower() == "true"
+    ]
+    activity_rows, fit_rows = new_rule_rows(new_id, features, excluding)
+    used = sorted({row["category"] for row in activity_rows})
+    category_rows = [
+        {"model_id": new_id, "category": category, "max_points": ""}
+        for category in used
+    ]
+    auc_before, auc_after = auc(before, outcome), auc(after, outcome)
+    model_row = {
+        **model_learnt,
+        "model_id": new_id,
+        "model_name": f"{model['model_name']} (calibrated)",
+        "description": (
+            f"{model_id} calibrated on {len(outcome)} leads up to {until}"
+            f" ({int(outcome.sum())} converted): AUC {auc_after:.3f}, was"
+            f" {auc_before:.3f}; {POINTS_TO_DOUBLE_ODDS} points double the odds"
+        ),
+        "status": "draft",
+        "min_score": "",
+        "max_score": "",
+        "activated_on": "",
+    }
+    written = {
+        "scoring_models": [model_row],
+        "activity_rules": activity_rows,
+        "score_categories": category_rows,
+        "fit_rules": fit_rows,
+        "score_groups": [{**g, "model_id": new_id} for g in groups],
+        "routing_rules": [
+            {**r, "model_id": new_id}
+            for r in rows["routing_rules"]
+            if r["model_id"] == model_id
+        ],
+    }
+    for name, file in files.items():
+        file.replace_model(new_id, written[name])
+        file.write()
+    ready = [g for g in groups if g["is_sales_ready"].strip().lower() == "true"]
+    report = [
+        f"Calibrated {model_id} on {len(outcome)} leads up to {until}"
+        f" ({int(outcome.sum())} converted to {config['converted_funnel_stage']};"
+        f" warehouse as of {as_of}).",
+        f"AUC on the training leads: {model_id} {auc_before:.3f},"
+        f" {new_id} {auc_after:.3f} (cross-validated {cv_auc:.3f}).",
+        "Points that changed (n = training leads with the rule):",
+        *change_lines(features),
+        "Groups: "
+        + ", ".join(
+            f"{g['group_name']} [{g['min_score'] or '-inf'}, {g['max_score'] or 'inf'})"
+            for g in groups
+        ),
+    ]
+    if capacity is not None and ready:
+        bound = float(ready[0]["min_score"])
+        per_week = sum(score >= bound for score in peak_scores.values()) / weeks
+        report.append(
+            f"{ready[0]['group_name']} from {ready[0]['min_score']}: {per_week:.1f}"
+            f" leads a week entered it over {weeks:.1f} weeks"
+            f" (sales_capacity_per_week {capacity_text})."
+        )
+    else:
+        report.append("No sales_capacity_per_week: the original bands are kept.")
+    report.append(f"Wrote draft {new_id} into {seeds}.")
+    return "\n".join(report)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", required=True, help="the model_id to calibrate")
+    parser.add_argument(
+        "--train-until",
+        type=dt.date.fromisoformat,
+        help="last day whose data is read (default: as_of - test_period_days)",
+    )
+    parser.add_argument("--seeds", type=Path, default=REPO / "seeds")
+    args = parser.parse_args(argv)
+    warehouse = os.environ.get("LEAD_SCORING_DUCKDB", DEFAULT_WAREHOUSE)
+    print(calibrate(warehouse, args.model, args.seeds, args.train_until))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,342 @@
+"""scripts/calibrate.py on a hand-made warehouse where two rules carry all
+the signal: a demo request (an activity rule) and a director's title (a fit
+rule). 400 leads created in January and February 2026; a lead converts
+(reaches Sales Qualified, 20 days after it was created) with probability
+0.02, plus 0.45 with a demo request, plus 0.45 as a director. Page views and
+email opens (in a lead's first 15 days, before any lead is observed, and
+not decaying, so that they look the same on every observation day),
+newsletter forms and the country are noise: drawn independently of the
+outcome. Trained up to 2026-04-30, scored as of
+2026-06-30; the rows after 2026-04-30 are what the leakage test changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import REPO, Project, load_sources, make_project, write_seed
+
+sys.path.insert(0, str(REPO / "scripts"))
+import calibrate  # noqa: E402
+import validate_seeds  # noqa: E402
+
+AS_OF = "{as_of: '2026-06-30'}"
+TRAIN_UNTIL = "2026-04-30"
+SEEDS = [
+    "scoring_models",
+    "activity_rules",
+    "score_categories",
+    "fit_rules",
+    "score_groups",
+    "routing_rules",
+]
+
+
+def write_signal_model(project: Project) -> None:
+    write_seed(
+        project.root,
+        "scoring_models",
+        "model_id,model_name,description,owner,status,decay_method,decay_days,"
+        "decay_pct,min_score,max_score,activated_on,sales_capacity_per_week",
+        ["signal,Signal,Two rules matter,qa,active,half_life,30,,,,2026-01-01,5"],
+    )
+    write_seed(
+        project.root,
+        "activity_rules",
+        "rule_id,model_id,activity_type,match_key,match_value,"
+        "min_duration_seconds,points,category,max_per_day,max_points,decays,"
+        "description",
+        [
+            "demo,signal,form.submit,demo-request,,,10,intent,,,false,Demo request",
+            "views,signal,web.page_view,,,,2,engagement,,,false,Page view",
+            "opens,signal,email.open,,,,2,email,,,false,Email open",
+        ],
+    )
+    write_seed(
+        project.root,
+        "score_categories",
+        "model_id,category,max_points",
+        ["signal,intent,", "signal,engagement,", "signal,email,"],
+    )
+    write_seed(
+        project.root,
+        "fit_rules",
+        "rule_id,model_id,attribute,operator,value,points,excludes_lead,description",
+        [
+            "director,signal,job_title,like,%director%,5,false,Director",
+            "us,signal,country,equals,US,5,false,United States",
+            "rival,signal,email_domain,equals,rival.com,0,true,Competitor",
+        ],
+    )
+    write_seed(
+        project.root,
+        "score_groups",
+        "model_id,group_name,min_score,max_score,is_sales_ready,sort_order",
+        [
+            "signal,cold,,10,false,1",
+            "signal,warm,10,20,false,2",
+            "signal,hot,20,,true,3",
+        ],
+    )
+    write_seed(
+        project.root,
+        "routing_rules",
+        "model_id,group_name,on_event,action,target,sla_hours,description",
+        ["signal,hot,enter,route_to_sales,sdr,24,Call hot leads"],
+    )
+
+
+def at(day: dt.date, hour: int = 10) -> str:
+    return f"{day.isoformat()} {hour:02d}:00:00"
+
+
+def signal_sources(after: bool) -> dict[str, list[dict]]:
+    """The hand-made sources; with `after`, more rows dated after
+    TRAIN_UNTIL: new leads, activities and CRM changes of old leads."""
+    rng = np.random.default_rng(15)
+    tables: dict[str, list[dict]] = {
+        "leads": [],
+        "web_events": [],
+        "email_events": [],
+        "form_submissions": [],
+        "lead_stage_changes": [],
+    }
+    start = dt.date(2026, 1, 1)
+    for number in range(400):
+        lead = f"L{number:03d}"
+        created = start + dt.timedelta(days=int(rng.integers(0, 59)))
+        director = rng.random() < 0.3
+        demo = rng.random() < 0.3
+        tables["leads"].append(
+            {
+                "lead_id": lead,
+                "email": f"{lead.lower()}@rival.com" if number < 5 else f"{lead}@x.com",
+                "job_title": "Sales Director" if director else "Analyst",
+                "country": "US" if rng.random() < 0.5 else "FR",
+                "created_at": at(created, 9),
+                "updated_at": at(created, 9),
+            }
+        )
+        for view in range(int(rng.integers(0, 6))):
+            day = created + dt.timedelta(days=int(rng.integers(0, 15)))
+            page = ["/", "/blog", "/about"][int(rng.integers(0, 3))]
+            tables["web_events"].append(
+                {
+                    "event_id": f"w{lead}{view}",
+                    "visitor_id": f"v{lead}",
+                    "lead_id": lead,
+                    "event_type": "page_view",
+                    "page_url": f"https://example.com{page}",
+                    "occurred_at": at(day),
+                }
+            )
+        for sent in range(int(rng.integers(0, 4))):
+            day = created + dt.timedelta(days=int(rng.integers(0, 15)))
+            tables["email_events"].append(
+                {
+                    "event_id": f"e{lead}{sent}",
+                    "lead_id": lead,
+                    "campaign_id": "c1",
+                    "email_id": "m1",
+                    "event_type": "open",
+                    "occurred_at": at(day),
+                }
+            )
+        if demo:
+            tables["form_submissions"].append(
+                {
+                    "submission_id": f"d{lead}",
+                    "lead_id": lead,
+                    "form_id": "demo-request",
+                    "submitted_at": at(created + dt.timedelta(days=5)),
+                }
+            )
+        if rng.random() < 0.3:
+            tables["form_submissions"].append(
+                {
+                    "submission_id": f"n{lead}",
+                    "lead_id": lead,
+                    "form_id": "newsletter",
+                    "submitted_at": at(created + dt.timedelta(days=3)),
+                }
+            )
+        if rng.random() < 0.02 + 0.45 * demo + 0.45 * director:
+            tables["lead_stage_changes"].append(
+                {
+                    "lead_id": lead,
+                    "stage": "Sales Qualified",
+                    "changed_at": at(created + dt.timedelta(days=20)),
+                }
+            )
+        if after and number % 3 == 0:  # more activity and outcomes after
+            tables["form_submissions"].append(
+                {
+                    "submission_id": f"late{lead}",
+                    "lead_id": lead,
+                    "form_id": "demo-request",
+                    "submitted_at": at(dt.date(2026, 5, 10)),
+                }
+            )
+            tables["web_events"].append(
+                {
+                    "event_id": f"late{lead}",
+                    "visitor_id": f"v{lead}",
+                    "lead_id": lead,
+                    "event_type": "page_view",
+                    "page_url": "https://example.com/pricing",
+                    "occurred_at": at(dt.date(2026, 5, 1)),
+                }
+            )
+            tables["lead_stage_changes"].append(
+                {
+                    "lead_id": lead,
+                    "stage": "Sales Accepted" if number % 2 else "Closed Won",
+                    "changed_at": at(dt.date(2026, 5, 1), 8),
+                }
+            )
+    if after:
+        for number in range(400, 460):
+            lead = f"L{number:03d}"
+            tables["leads"].append(
+                {
+                    "lead_id": lead,
+                    "job_title": "Analyst",
+                    "created_at": at(dt.date(2026, 5, 2), 9),
+                    "updated_at": at(dt.date(2026, 5, 2), 9),
+                }
+            )
+            tables["lead_stage_changes"].append(
+                {
+                    "lead_id": lead,
+                    "stage": "Sales Qualified",
+                    "changed_at": at(dt.date(2026, 5, 20)),
+                }
+            )
+    return tables
+
+
+def build_signal_project(root: Path, after: bool) -> Project:
+    project = make_project(root)
+    write_signal_model(project)
+    load_sources(project.warehouse, signal_sources(after))
+    project.build("--vars", AS_OF)
+    return project
+
+
+def run_calibrate(project: Project, seeds: Path) -> str:
+    """The command line, on the project's warehouse."""
+    os.environ["LEAD_SCORING_DUCKDB"] = str(project.warehouse)
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        assert (
+            calibrate.main(
+                [
+                    "--model",
+                    "signal",
+                    "--train-until",
+                    TRAIN_UNTIL,
+                    "--seeds",
+                    str(seeds),
+                ]
+            )
+            == 0
+        )
+    return output.getvalue()
+
+
+def rows(path: Path, model_id: str) -> list[dict[str, str]]:
+    with path.open(newline="") as file:
+        return [row for row in csv.DictReader(file) if row["model_id"] == model_id]
+
+
+@pytest.fixture(scope="module")
+def calibrated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path, str]:
+    """The signal project built once, and its seeds with the draft."""
+    project = build_signal_project(tmp_path_factory.mktemp("signal") / "p", False)
+    seeds = project.root / "calibrated_seeds"
+    shutil.copytree(project.root / "seeds", seeds)
+    return project, seeds, run_calibrate(project, seeds)
+
+
+def test_the_two_rules_with_the_signal_get_the_largest_points(calibrated) -> None:
+    _, seeds, report = calibrated
+    activity = rows(seeds / "activity_rules.csv", "signal_calibrated")
+    fit = rows(seeds / "fit_rules.csv", "signal_calibrated")
+    points = {
+        row["rule_id"]: int(row["points"])
+        for row in activity + fit
+        if row.get("excludes_lead") != "true"
+    }
+    largest = sorted(points, key=lambda rule: -abs(points[rule]))[:2]
+    assert sorted(largest) == [
+        "signal_calibrated_demo",
+        "signal_calibrated_director",
+    ], (points, report)
+    # Each is worth about a doubling of the odds or more (20 points).
+    assert points["signal_calibrated_demo"] >= 20
+    assert points["signal_calibrated_director"] >= 20
+    # Every rule says what the data showed; the excluding rule is kept.
+    demo = next(r for r in activity if r["rule_id"] == "signal_calibrated_demo")
+    assert "as often as the leads without it; n=" in demo["description"]
+    assert any(
+        r["rule_id"] == "signal_calibrated_rival" and r["excludes_lead"] == "true"
+        for r in fit
+    )
+    assert "AUC on the training leads: signal" in report
+
+
+def test_the_written_seeds_are_valid_and_build(calibrated) -> None:
+    project, seeds, _ = calibrated
+    assert validate_seeds.validate(seeds) == []
+    # Every row of the other models is as it was, byte for byte.
+    for name in SEEDS:
+        before = (project.root / "seeds" / f"{name}.csv").read_bytes().splitlines()
+        after = (seeds / f"{name}.csv").read_bytes().splitlines()
+        assert after[: len(before)] == before, name
+        added = list(
+            csv.DictReader(
+                [before[0].decode()] + [line.decode() for line in after[len(before) :]]
+            )
+        )
+        assert added and all(row["model_id"] == "signal_calibrated" for row in added)
+    # A second run replaces the draft instead of adding a second one.
+    first = {name: (seeds / f"{name}.csv").read_bytes() for name in SEEDS}
+    run_calibrate(project, seeds)
+    assert {name: (seeds / f"{name}.csv").read_bytes() for name in SEEDS} == first
+    # The draft builds and is scored next to the original.
+    for name in SEEDS:
+        shutil.copy(seeds / f"{name}.csv", project.root / "seeds" / f"{name}.csv")
+    project.build("--vars", AS_OF, "--full-refresh")
+    scored = project.query(
+        "select model_id, count(*) from marts.fct_lead_scores group by 1 order by 1"
+    )
+    assert scored == [("signal", 400), ("signal_calibrated", 400)]
+
+
+def test_no_row_after_train_until_is_read(calibrated, tmp_path: Path) -> None:
+    """New leads, activities and CRM outcomes after TRAIN_UNTIL (some of
+    them turning non-converted leads into converted ones) change nothing
+    the calibration writes."""
+    _, seeds, _ = calibrated
+    changed = build_signal_project(tmp_path / "changed", True)
+    (count,) = changed.query(
+        "select count(*) from marts.fct_points_ledger where activity_date > ?",
+        [TRAIN_UNTIL],
+    )[0]
+    assert count > 0  # the later activities are in the warehouse
+    again = changed.root / "calibrated_seeds"
+    shutil.copytree(changed.root / "seeds", again)
+    run_calibrate(changed, again)
+    for name in SEEDS:
+        assert (again / f"{name}.csv").read_bytes() == (
+            seeds / f"{name}.csv"
+        ).read_bytes(), name
