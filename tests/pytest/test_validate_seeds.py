@@ -4,13 +4,15 @@ the row as a spreadsheet shows it, the column and what is allowed."""
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, Project, failures
 
 sys.path.insert(0, str(REPO / "scripts"))
 import validate_seeds  # noqa: E402
@@ -287,3 +289,35 @@ def test_every_problem_is_reported_at_once(
     assert reported.startswith("3 problem(s) in the seeds; nothing was built:")
     for _, _, message in CASES[:3]:
         assert message in reported
+
+
+def test_a_build_loads_a_seed_whose_optional_column_came_or_went(
+    project: Project,
+) -> None:
+    """A seed's table is replaced by every build, so a column the analyst
+    adds or removes between builds loads (dbt would otherwise insert the
+    file into the columns the table had, and stop)."""
+    path = project.root / "seeds" / "scoring_models.csv"
+    with_column = path.read_text()
+    rows = list(csv.reader(io.StringIO(with_column)))
+    dropped = rows[0].index("sales_capacity_per_week")
+    without = io.StringIO()
+    csv.writer(without, lineterminator="\n").writerows(
+        row[:dropped] + row[dropped + 1 :] for row in rows
+    )
+    path.write_text(without.getvalue())
+    for text in (without.getvalue(), with_column, without.getvalue()):
+        path.write_text(text)
+        result = project.dbt("seed", "--select", "scoring_models")
+        assert result.success, failures(result)
+    columns = project.query(
+        "select column_name from information_schema.columns"
+        " where table_schema = 'scoring_model' and table_name = 'scoring_models'"
+    )
+    assert ("sales_capacity_per_week",) not in columns
+    path.write_text(with_column)
+    project.dbt("seed", "--select", "scoring_models")
+    assert project.query(
+        "select model_id, sales_capacity_per_week"
+        " from scoring_model.scoring_models order by model_id"
+    ) == [("b2b_core", 20.0), ("enterprise_it", 10.0)]
