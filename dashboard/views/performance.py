@@ -108,17 +108,54 @@ st.subheader("Backtest")
 if "marts.rpt_model_backtest" not in warehouse.tables():
     st.info(
         "No backtest: the published file has no marts.rpt_model_backtest."
-        " It appears here once the project builds it."
+        " Run make run to build and publish it."
     )
 else:
-    names = warehouse.query(
-        "select column_name from information_schema.columns"
-        " where table_schema = 'marts' and table_name = 'rpt_model_backtest'"
-        " order by ordinal_position"
-    )["column_name"]
-    where = "where list_contains(?, model_id)" if "model_id" in set(names) else ""
-    backtest = warehouse.query(
-        f"select * from marts.rpt_model_backtest {where} limit 10000",
-        [filters.models] if where else [],
+    # One row per model and month-start: the day's figures repeat on each
+    # of its groups' rows.
+    days = warehouse.query(
+        """
+        select distinct
+            model_id, model_status, backtest_date, leads, converted_leads,
+            conversion_rate, auc, top_decile_lift, is_window_complete
+        from marts.rpt_model_backtest
+        where list_contains(?, model_id)
+            and backtest_date between ? and ?
+        order by backtest_date, model_id
+        """,
+        [filters.models, filters.start, filters.end],
     )
-    st.dataframe(backtest, hide_index=True)
+    st.caption(
+        "Each model's scores frozen on each month-start against what the leads"
+        " did in the next backtest_window_days; a window still running at"
+        " as_of is young."
+    )
+    st.altair_chart(
+        alt.Chart(days)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("backtest_date:T", title="month-start"),
+            y=alt.Y("auc:Q", scale=alt.Scale(zero=False), title="AUC"),
+            color=alt.Color("model_id:N", title="model"),
+            tooltip=["model_id", "backtest_date", "leads", "converted_leads", "auc"],
+        ),
+        width="stretch",
+    )
+    warehouse.show_table(days, digits=3)
+    with st.expander("By group"):
+        st.dataframe(
+            warehouse.query(
+                """
+                select
+                    model_id, backtest_date, group_name, group_leads,
+                    group_converted_leads, group_conversion_rate,
+                    handoffs_per_week
+                from marts.rpt_model_backtest
+                where list_contains(?, model_id)
+                    and backtest_date between ? and ?
+                order by backtest_date, model_id, group_name
+                """,
+                [filters.models, filters.start, filters.end],
+            ),
+            hide_index=True,
+        )
