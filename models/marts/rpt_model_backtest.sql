@@ -1,9 +1,5 @@
--- The backtest: for every scored model (active and draft) and month-start
--- in the history, the scores frozen on that day against the CRM outcomes
--- of the next backtest_window_days (int_leads_scored_for_backtest). One
--- row per model, backtest date and group: the model's AUC (macro
--- score_auc, as rpt_model_performance) and top-decile lift on that day,
--- and each group's conversion and handoffs a week.
+-- The backtest (see the YAML): each scored model's scores at the end of
+-- each month-start against the outcomes of the window after it.
 with
 
 leads_scored as (
@@ -13,29 +9,22 @@ leads_scored as (
         group_name,
         lead_score,
         score_decile,
-        is_sales_ready,
         is_converted,
         backtest_date
     from {{ ref('int_leads_scored_for_backtest') }}
 
 ),
 
-scoring_models as (
+model_groups as (
 
     select
-        model_id,
-        status as model_status
-    from {{ ref('scoring_models') }}
-
-),
-
-handoffs as (
-
-    select
-        model_id,
-        group_name,
-        handoff_date
-    from {{ ref('fct_handoffs') }}
+        scoring_models.model_id,
+        scoring_models.status as model_status,
+        score_groups.group_name,
+        score_groups.is_sales_ready
+    from {{ ref('scoring_models') }} as scoring_models
+    inner join {{ ref('score_groups') }} as score_groups
+        on scoring_models.model_id = score_groups.model_id
 
 ),
 
@@ -54,7 +43,10 @@ days as (
         avg(cast(is_converted as integer)) as conversion_rate,
         avg(
             case when score_decile = 10 then cast(is_converted as integer) end
-        ) as top_decile_conversion_rate
+        ) as top_decile_conversion_rate,
+        least({{ var('backtest_window_days') }}, {{ dbt.datediff(
+            'backtest_date', as_of_date(), 'day'
+        ) }}) as window_days_passed
     from leads_scored
     group by model_id, backtest_date
 
@@ -63,18 +55,32 @@ days as (
 groups_on_day as (
 
     select
-        model_id,
-        backtest_date,
-        group_name,
-        is_sales_ready,
-        count(*) as group_leads,
-        sum(case when is_converted then 1 else 0 end) as group_converted_leads
-    from leads_scored
-    group by model_id, backtest_date, group_name, is_sales_ready
+        days.model_id,
+        days.backtest_date,
+        model_groups.model_status,
+        model_groups.group_name,
+        model_groups.is_sales_ready,
+        count(leads_scored.model_id) as group_leads,
+        count(case when leads_scored.is_converted then 1 end)
+            as group_converted_leads
+    from days
+    inner join model_groups on days.model_id = model_groups.model_id
+    left join leads_scored
+        on
+            days.model_id = leads_scored.model_id
+            and days.backtest_date = leads_scored.backtest_date
+            and model_groups.group_name = leads_scored.group_name
+    group by
+        days.model_id,
+        days.backtest_date,
+        model_groups.model_status,
+        model_groups.group_name,
+        model_groups.is_sales_ready
 
 ),
 
--- Handoffs into each group in the window (of the days up to as_of).
+-- Handoffs into each group in the window, the days after the backtest
+-- date (those up to as_of).
 group_handoffs as (
 
     select
@@ -83,11 +89,11 @@ group_handoffs as (
         handoffs.group_name,
         count(*) as handoffs
     from days
-    inner join handoffs
+    inner join {{ ref('fct_handoffs') }} as handoffs
         on
             days.model_id = handoffs.model_id
-            and days.backtest_date <= handoffs.handoff_date
-            and handoffs.handoff_date < {{ dbt.dateadd(
+            and days.backtest_date < handoffs.handoff_date
+            and handoffs.handoff_date <= {{ dbt.dateadd(
                 'day', var('backtest_window_days'), 'days.backtest_date'
             ) }}
     group by days.model_id, days.backtest_date, handoffs.group_name
@@ -98,7 +104,7 @@ final as (
 
     select
         days.model_id,
-        scoring_models.model_status,
+        groups_on_day.model_status,
         groups_on_day.group_name,
         days.leads,
         backtest_auc.converted_leads,
@@ -108,20 +114,17 @@ final as (
         / nullif(days.conversion_rate, 0) as top_decile_lift,
         groups_on_day.group_leads,
         groups_on_day.group_converted_leads,
-        groups_on_day.group_converted_leads / groups_on_day.group_leads
-            as group_conversion_rate,
+        groups_on_day.group_converted_leads
+        / nullif(groups_on_day.group_leads, 0) as group_conversion_rate,
         case
             when groups_on_day.is_sales_ready
-                then coalesce(group_handoffs.handoffs, 0) * 7.0 / least(
-                    {{ var('backtest_window_days') }},
-                    {{ dbt.datediff(
-                        'days.backtest_date', as_of_date(), 'day'
-                    ) }} + 1
-                )
+                then
+                    coalesce(group_handoffs.handoffs, 0) * 7.0
+                    / nullif(days.window_days_passed, 0)
         end as handoffs_per_week,
         groups_on_day.is_sales_ready,
         {{ dbt.dateadd(
-            'day', var('backtest_window_days') - 1, 'days.backtest_date'
+            'day', var('backtest_window_days'), 'days.backtest_date'
         ) }} <= {{ as_of_date() }} as is_window_complete,
         days.backtest_date,
         cast({{ dbt.dateadd(
@@ -136,8 +139,6 @@ final as (
         on
             days.model_id = groups_on_day.model_id
             and days.backtest_date = groups_on_day.backtest_date
-    inner join scoring_models
-        on days.model_id = scoring_models.model_id
     left join group_handoffs
         on
             groups_on_day.model_id = group_handoffs.model_id

@@ -1,27 +1,33 @@
 """rpt_model_backtest on a hand-made history, every number worked by hand.
 
 Model `bt`: no decay, a page view is worth 1 point, cold below 5, hot
-(sales-ready) from 5. backtest_window_days 30, as_of 2026-03-20: the
-month-starts are 2026-02-01 and 2026-03-01 (January 1 is before the
-first lead).
+(sales-ready) from 5 to 100, top (sales-ready) from 100, which no lead
+reaches. backtest_window_days 30, as_of 2026-03-20: the month-starts are
+2026-02-01 and 2026-03-01 (January 1 is before the first lead). The
+scores are those at the end of the day; the window is the 30 days after
+it.
 
 Leads L1..L10 are created on 2026-01-05 and view 9, 8, ..., 1, 0 pages in
 January: on 02-01 they score 9..0. L1, L4 and L9 reach Sales Qualified in
-February (in the window 02-01 up to 03-03); L2 on 03-10. F is created on
+February (in the window 02-02 to 03-03); L2 on 03-10. F is created on
 01-05 and accepted by sales on 01-20: in the CRM before both days, out.
-G is created on 02-05 and views 6 pages on 02-06: a handoff into hot.
+H is created on 01-05, views 9 pages on 01-10 and qualifies on 02-01
+itself: in the CRM on the day, out (its score that evening already holds
+what sales did that day). G is created on 02-05 and views 6 pages on
+02-06: a handoff into hot.
 
 02-01, 10 leads. Ranks of the scores, lowest first: L10 1, L9 2, ..., L1
 10. Converted L1, L4, L9: rank sum 10 + 7 + 2 = 19, AUC = (19 - 3 * 4 / 2)
 / (3 * 7) = 13 / 21. The top decile (ntile of 10) is L1 alone, converted:
 lift 1 / (3 / 10) = 10 / 3. hot: L1..L5, 2 converted (L1, L4); cold:
-L6..L10, 1 converted (L9). Handoffs into hot in the window: G's, 1 in 30
-days: 7 / 30 a week.
+L6..L10, 1 converted (L9); top: no lead, 0 converted, no conversion rate,
+no handoff: 0 a week. Handoffs into hot in the window: G's, 1 in 30 days:
+7 / 30 a week.
 
 03-01: L1, L4 and L9 moved in the CRM before it: out; 8 leads (L2, L3,
 L5..L8, L10 and G scoring 6). L2 converts and scores highest: AUC 1. Eight
 leads have no tenth decile: no lift. The window runs past as_of (its last
-day 03-30): incomplete; no handoff in its 20 days up to as_of.
+day 03-31): incomplete; no handoff in its 19 days up to as_of.
 """
 
 from __future__ import annotations
@@ -64,7 +70,7 @@ def write_backtest_model(project: Project) -> None:
         project.root,
         "score_groups",
         "model_id,group_name,min_score,max_score,is_sales_ready,sort_order",
-        ["bt,cold,,5,false,1", "bt,hot,5,,true,2"],
+        ["bt,cold,,5,false,1", "bt,hot,5,100,true,2", "bt,top,100,,true,3"],
     )
     write_seed(
         project.root,
@@ -108,11 +114,17 @@ def backtest(project: Project) -> dict[tuple[str, str], tuple]:
     load_sources(
         project.warehouse,
         {
-            "leads": [*leads, lead("F", "2026-01-05"), lead("G", "2026-02-05")],
+            "leads": [
+                *leads,
+                lead("F", "2026-01-05"),
+                lead("G", "2026-02-05"),
+                lead("H", "2026-01-05"),
+            ],
             "web_events": [
                 *web,
                 *views("F", 3, "2026-01-10"),
                 *views("G", 6, "2026-02-06"),
+                *views("H", 9, "2026-01-10"),
             ],
             "lead_stage_changes": [
                 stage("L1", "Sales Qualified", "2026-02-10"),
@@ -120,6 +132,7 @@ def backtest(project: Project) -> dict[tuple[str, str], tuple]:
                 stage("L9", "Sales Qualified", "2026-02-20"),
                 stage("L2", "Sales Qualified", "2026-03-10"),
                 stage("F", "Sales Accepted", "2026-01-20"),
+                stage("H", "Sales Qualified", "2026-02-01"),
             ],
         },
     )
@@ -138,11 +151,14 @@ def test_backtest_by_hand(backtest: dict[tuple[str, str], tuple]) -> None:
     assert sorted(backtest) == [
         ("2026-02-01", "cold"),
         ("2026-02-01", "hot"),
+        ("2026-02-01", "top"),
         ("2026-03-01", "cold"),
         ("2026-03-01", "hot"),
+        ("2026-03-01", "top"),
     ]
     leads, converted, auc, lift, *_, end, status = backtest[("2026-02-01", "hot")]
     assert (leads, converted, status, end) == (10, 3, "active", "2026-03-03")
+    assert backtest[("2026-02-01", "top")][:2] == (10, 3)
     assert auc == pytest.approx(13 / 21, abs=1e-12)
     assert lift == pytest.approx(10 / 3, abs=1e-12)
     assert backtest[("2026-02-01", "hot")][4:10] == (
@@ -166,3 +182,6 @@ def test_backtest_by_hand(backtest: dict[tuple[str, str], tuple]) -> None:
     # hot on 03-01: L2 (8), L3 (7), G (6), L5 (5); L2 converted.
     assert backtest[("2026-03-01", "hot")][4:10] == (4, 1, 0.25, 0.0, True, False)
     assert backtest[("2026-03-01", "cold")][4:6] == (4, 0)
+    # The group no lead is in, on both days: its row, nothing in it.
+    for day in ("2026-02-01", "2026-03-01"):
+        assert backtest[(day, "top")][4:9] == (0, 0, None, 0.0, True)

@@ -1,5 +1,6 @@
 -- Every month-start from the first scored day up to as_of: the days
--- rpt_model_backtest freezes the scores on (up to eight years of them).
+-- rpt_model_backtest freezes the scores on (up to 1,000 months of them,
+-- beyond any history earliest_valid_date allows).
 {{ config(materialized='view') }}
 with
 
@@ -38,9 +39,12 @@ month_starts as (
     select
         history.first_day,
         cast({{ dbt.dateadd(
-            'month', 'tens.digit * 10 + ones.digit', 'history.first_month_start'
+            'month',
+            'hundreds.digit * 100 + tens.digit * 10 + ones.digit',
+            'history.first_month_start',
         ) }} as date) as score_date
     from history
+    cross join digits as hundreds
     cross join digits as tens
     cross join digits as ones
 

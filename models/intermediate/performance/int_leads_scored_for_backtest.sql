@@ -38,7 +38,10 @@ funnel_changes as (
 
 ),
 
--- Per lead with CRM changes and day (not per model: the CRM is one).
+-- Per lead with CRM changes and day (not per model: the CRM is one). The
+-- score is the one at the end of the day, its activities of that day in
+-- it: a CRM change that day is before it (the lead is out), the outcomes
+-- are those of the days after it.
 window_outcomes as (
 
     select
@@ -46,7 +49,7 @@ window_outcomes as (
         funnel_changes.lead_id,
         max(
             case
-                when funnel_changes.changed_date < backtest_dates.score_date
+                when funnel_changes.changed_date <= backtest_dates.score_date
                     then 1
                 else 0
             end
@@ -54,8 +57,8 @@ window_outcomes as (
         max(
             case
                 when
-                    funnel_changes.changed_date >= backtest_dates.score_date
-                    and funnel_changes.changed_date < {{ dbt.dateadd(
+                    funnel_changes.changed_date > backtest_dates.score_date
+                    and funnel_changes.changed_date <= {{ dbt.dateadd(
                         'day', var('backtest_window_days'),
                         'backtest_dates.score_date'
                     ) }}
