@@ -268,8 +268,11 @@ def evaluate(
     """Per feature, its decayed count for every row of table `at` (lead_id,
     score_date, row_number): `hits` is a table of (lead_id, name, weight,
     counts_from)."""
-    non_decaying = [name for name in names if not decays[name]]
-    keep = ", ".join(f"'{name}'" for name in non_decaying) or "null"
+    # The names are values, never SQL: a rule_id may hold any character.
+    con.execute("create or replace temp table non_decaying (name varchar)")
+    non_decaying = [[name] for name in names if not decays[name]]
+    if non_decaying:
+        con.executemany("insert into non_decaying values (?)", non_decaying)
     factor = decay_sql(
         model,
         "point.score_date - hits.counts_from",
@@ -290,7 +293,8 @@ def evaluate(
             hits.name,
             sum(
                 hits.weight * case
-                    when hits.name in ({keep}) then 1.0
+                    when hits.name in (select name from non_decaying)
+                        then 1.0
                     else {factor}
                 end
             ) as value

@@ -21,6 +21,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pytest
 from conftest import REPO, Project, load_sources, make_project, write_seed
@@ -340,3 +341,32 @@ def test_no_row_after_train_until_is_read(calibrated, tmp_path: Path) -> None:
         assert (again / f"{name}.csv").read_bytes() == (
             seeds / f"{name}.csv"
         ).read_bytes(), name
+
+
+def test_a_rule_id_with_a_quote_is_a_value_not_sql() -> None:
+    """evaluate() passes rule ids as values: a quote in one is no SQL."""
+    con = duckdb.connect()
+    con.execute(
+        "create temp table activities as select 'L1' as lead_id,"
+        " date '2026-01-01' as counts_from"
+    )
+    con.execute(
+        "create temp table at_day as select 'L1' as lead_id,"
+        " date '2026-01-31' as score_date, 0 as row_number"
+    )
+    con.execute(
+        "create temp table quoted_hits as select 'L1' as lead_id, name,"
+        " 1.0 as weight, date '2026-01-01' as counts_from"
+        " from (values ('o''neil'), ('decaying')) as names (name)"
+    )
+    model = {"decay_method": "half_life", "decay_days": "30", "decay_pct": ""}
+    matrix = calibrate.evaluate(
+        con,
+        model,
+        "quoted_hits",
+        {"o'neil": False, "decaying": True},
+        ["o'neil", "decaying"],
+        "at_day",
+    )
+    assert matrix[0, 0] == 1.0  # not decaying
+    assert matrix[0, 1] == pytest.approx(0.5)  # one half-life later
