@@ -156,6 +156,113 @@ def warehouse_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
     return as_of
 
 
+# The columns of the seeds that decide which activities and leads a rule
+# matches and the points the ledger awards: the warehouse's hits and
+# exclusions hold only if it was built from these values.
+BUILT_FROM = {
+    "scoring_models": ("model_id", ["status"]),
+    "activity_rules": (
+        "rule_id",
+        [
+            "activity_type",
+            "match_key",
+            "match_value",
+            "min_duration_seconds",
+            "points",
+            "category",
+            "max_per_day",
+            "max_points",
+            "decays",
+        ],
+    ),
+    "fit_rules": (
+        "rule_id",
+        ["attribute", "operator", "value", "points", "excludes_lead"],
+    ),
+}
+
+
+def seed_value(value: object) -> str | None:
+    """A warehouse value as the seed CSV spells it (null: empty)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)) or type(value).__name__ == "Decimal":
+        return show(float(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_value(text: str, like: object) -> str | None:
+    """A CSV field as seed_value spells the warehouse's `like`."""
+    if text.strip() == "":
+        return None
+    if isinstance(like, bool):
+        return text.strip().lower()
+    if isinstance(like, (int, float)) or type(like).__name__ == "Decimal":
+        try:
+            return show(float(text))
+        except ValueError:
+            return text
+    if isinstance(like, (dt.date, dt.datetime)):
+        return text.strip()
+    return text
+
+
+def check_built_from(
+    con: duckdb.DuckDBPyConnection,
+    model_id: str,
+    seeds: Path,
+    rows: dict[str, list[dict[str, str]]],
+) -> None:
+    """Refuse unless the warehouse's seed tables (scoring_model.*, as dbt
+    loaded them) hold the model's rows of the CSVs on the columns of
+    BUILT_FROM: otherwise its ledger and exclusions are another model's."""
+
+    def refuse(name: str, key: str, why: str) -> None:
+        kind = "model" if name == "scoring_models" else "rule"
+        raise SystemExit(
+            f"{seeds / f'{name}.csv'}, {kind} {key}: {why}: run dbt build,"
+            " then calibrate."
+        )
+
+    for name, (key, columns) in BUILT_FROM.items():
+        result = con.execute(
+            f"select * from scoring_model.{name} where model_id = ?", [model_id]
+        )
+        names = [column[0] for column in result.description]
+        built = {
+            str(row[names.index(key)]): dict(zip(names, row, strict=True))
+            for row in result.fetchall()
+        }
+        wanted = {row[key]: row for row in rows[name] if row["model_id"] == model_id}
+        for rule_id, row in wanted.items():
+            if rule_id not in built:
+                refuse(
+                    name,
+                    rule_id,
+                    "not in the warehouse, which was built from other seeds",
+                )
+            for column in columns:
+                if column not in names and not row.get(column, "").strip():
+                    continue  # an optional column, empty in both
+                stored = built[rule_id].get(column)
+                if csv_value(row.get(column, ""), stored) != seed_value(stored):
+                    shown = seed_value(stored)
+                    says = row.get(column, "")
+                    refuse(
+                        name,
+                        rule_id,
+                        "the warehouse was built from other values"
+                        f" ({column} {'empty' if shown is None else shown},"
+                        f" seeds say {says if says.strip() else 'empty'})",
+                    )
+        for rule_id in sorted(set(built) - set(wanted)):
+            refuse(name, rule_id, "in the warehouse, not in the seeds")
+
+
 def load_training_leads(
     con: duckdb.DuckDBPyConnection, model_id: str, until: dt.date, stage: str
 ) -> None:
@@ -805,7 +912,8 @@ def new_rule_rows(
     features: list[Feature],
     excluding: list[tuple[dict[str, str], int]],
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """The calibrated activity and fit rule rows."""
+    """The calibrated activity and fit rule rows; copied: the id each of
+    the model's rules (kind, rule_id) has in the draft."""
     activity, fit = [], []
     for rule, count in excluding:  # not learnt: their leads are not scored
         fit.append(
@@ -890,6 +998,7 @@ def calibrate(
             f"{model_id} is {model['status']}: only a scored model has history."
         )
     con = connect(warehouse)
+    check_built_from(con, model_id, seeds, rows)
     as_of = warehouse_as_of(con)
     until = train_until or as_of - dt.timedelta(days=config["test_period_days"])
     load_training_leads(con, model_id, until, config["converted_funnel_stage"])

@@ -370,3 +370,64 @@ def test_a_rule_id_with_a_quote_is_a_value_not_sql() -> None:
     )
     assert matrix[0, 0] == 1.0  # not decaying
     assert matrix[0, 1] == pytest.approx(0.5)  # one half-life later
+
+
+def edit_seed(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
+
+
+def test_seeds_edited_since_the_build_are_refused(calibrated, tmp_path: Path) -> None:
+    """The rules' hits and exclusions are the last build's: calibrating
+    seeds that changed since (points, a match, a renamed or new rule)
+    refuses, names the file and the rule, and writes nothing."""
+    project, _, _ = calibrated
+    edits = [
+        (
+            "activity_rules",
+            "demo,signal,form.submit,demo-request,,,10,",
+            "demo,signal,form.submit,demo-request,,,8,",
+            "activity_rules.csv, rule demo: the warehouse was built from other"
+            " values (points 10, seeds say 8): run dbt build, then calibrate",
+        ),
+        (
+            "fit_rules",
+            "director,signal,job_title,like,%director%,",
+            "director,signal,job_title,like,%head%,",
+            "fit_rules.csv, rule director: the warehouse was built from other"
+            " values (value %director%, seeds say %head%)",
+        ),
+        (
+            "fit_rules",
+            "us,signal,country,",
+            "usa,signal,country,",
+            "fit_rules.csv, rule usa: not in the warehouse",
+        ),
+        (
+            "activity_rules",
+            "opens,signal,email.open,,,,2,email,,,false,",
+            "opens,signal,email.open,,,,2,email,,,true,",
+            "activity_rules.csv, rule opens: the warehouse was built from other"
+            " values (decays false, seeds say true)",
+        ),
+    ]
+    os.environ["LEAD_SCORING_DUCKDB"] = str(project.warehouse)
+    for number, (name, old, new, message) in enumerate(edits):
+        seeds = tmp_path / f"seeds{number}"
+        shutil.copytree(project.root / "seeds", seeds)
+        edit_seed(seeds / f"{name}.csv", old, new)
+        before = {seed: (seeds / f"{seed}.csv").read_bytes() for seed in SEEDS}
+        with pytest.raises(SystemExit) as refused:
+            calibrate.main(
+                [
+                    "--model",
+                    "signal",
+                    "--train-until",
+                    TRAIN_UNTIL,
+                    "--seeds",
+                    str(seeds),
+                ]
+            )
+        assert message in str(refused.value.code), refused.value.code
+        assert {seed: (seeds / f"{seed}.csv").read_bytes() for seed in SEEDS} == before
