@@ -731,6 +731,23 @@ def original_scores(
     return total
 
 
+class RuleIds:
+    """The rule ids written: each one unique among every id in the rule
+    files (of any model, but the draft's own rows, which are replaced) and
+    those already written, with a numeric suffix when taken (slug folds
+    punctuation and non-ASCII, so two values can give one id)."""
+
+    def __init__(self, taken: set[str]) -> None:
+        self.taken = set(taken)
+
+    def claim(self, wanted: str) -> str:
+        rule_id, number = wanted, 2
+        while rule_id in self.taken:
+            rule_id, number = f"{wanted}_{number}", number + 1
+        self.taken.add(rule_id)
+        return rule_id
+
+
 def slug(*parts: str | None) -> str:
     text = "_".join(part for part in parts if part)
     text = re.sub(r"https?://[^/]+", "", text)  # a URL's host says little
@@ -770,6 +787,7 @@ def build_features(
     fit_rules: list[dict[str, str]],
     until: dt.date,
     outcome: np.ndarray,
+    ids: RuleIds,
 ) -> tuple[list[Feature], dict[str, bool], list[np.ndarray]]:
     """The existing rules and the proposed ones, with their hits in table
     hits (lead_id, name, weight, counts_from) and the fit columns."""
@@ -785,9 +803,7 @@ def build_features(
         " activity_type varchar, activity_key varchar, activity_value varchar)"
     )
     for kind, key, value in activity_candidates(con, until):
-        rule_id = f"{new_id}_{slug(kind, key, value)}"
-        if rule_id in decays:  # two keys that differ only in punctuation
-            rule_id = f"{rule_id}_{len(decays)}"
+        rule_id = ids.claim(f"{new_id}_{slug(kind, key, value)}")
         con.execute(
             "insert into candidate_keys values (?, ?, ?, ?)",
             [rule_id, kind, key, value],
@@ -872,7 +888,7 @@ def build_features(
             continue
         seen |= {column.tobytes(), (~column).tobytes()}
         rule = {
-            "rule_id": f"{new_id}_{slug(attribute, value or 'missing')}",
+            "rule_id": ids.claim(f"{new_id}_{slug(attribute, value or 'missing')}"),
             "attribute": attribute,
             "operator": operator,
             "value": value,
@@ -911,6 +927,7 @@ def new_rule_rows(
     new_id: str,
     features: list[Feature],
     excluding: list[tuple[dict[str, str], int]],
+    copied: dict[tuple[str, str], str],
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """The calibrated activity and fit rule rows; copied: the id each of
     the model's rules (kind, rule_id) has in the draft."""
@@ -919,7 +936,7 @@ def new_rule_rows(
         fit.append(
             {
                 **rule,
-                "rule_id": f"{new_id}_{rule['rule_id']}",
+                "rule_id": copied[("fit", rule["rule_id"])],
                 "model_id": new_id,
                 "description": f"excludes the lead, not learnt; n={count}"
                 f" ({rule['description']})",
@@ -933,7 +950,7 @@ def new_rule_rows(
         row["points"] = str(feature.points)
         row["description"] = describe(feature)
         if not feature.is_new:
-            row["rule_id"] = f"{new_id}_{feature.rule['rule_id']}"
+            row["rule_id"] = copied[(feature.kind, feature.rule["rule_id"])]
         if feature.kind == "activity":
             if feature.is_new:
                 count = NEW_RULE_MAX_COUNT
@@ -1015,8 +1032,23 @@ def calibrate(
         raise SystemExit(f"Too few converted leads up to {until} to learn from.")
     activity_rules = [r for r in rows["activity_rules"] if r["model_id"] == model_id]
     fit_rules = [r for r in rows["fit_rules"] if r["model_id"] == model_id]
+    # Every id written is claimed once: the copies of the model's rules
+    # first, then the proposed ones.
+    ids = RuleIds(
+        {
+            row["rule_id"]
+            for name in ("activity_rules", "fit_rules")
+            for row in rows[name]
+            if row["model_id"] != new_id
+        }
+    )
+    copied = {
+        (kind, rule["rule_id"]): ids.claim(f"{new_id}_{rule['rule_id']}")
+        for kind, rules in (("activity", activity_rules), ("fit", fit_rules))
+        for rule in rules
+    }
     features, decays, fit_columns = build_features(
-        con, model_id, new_id, activity_rules, fit_rules, until, outcome
+        con, model_id, new_id, activity_rules, fit_rules, until, outcome, ids
     )
     score_table(
         con, "at_observed", "select lead_id, observed_date as score_date from training"
@@ -1085,7 +1117,7 @@ def calibrate(
         for rule in fit_rules
         if rule["excludes_lead"].strip().lower() == "true"
     ]
-    activity_rows, fit_rows = new_rule_rows(new_id, features, excluding)
+    activity_rows, fit_rows = new_rule_rows(new_id, features, excluding, copied)
     used = sorted({row["category"] for row in activity_rows})
     category_rows = [
         {"model_id": new_id, "category": category, "max_points": ""}

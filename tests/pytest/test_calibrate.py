@@ -431,3 +431,44 @@ def test_seeds_edited_since_the_build_are_refused(calibrated, tmp_path: Path) ->
             )
         assert message in str(refused.value.code), refused.value.code
         assert {seed: (seeds / f"{seed}.csv").read_bytes() for seed in SEEDS} == before
+
+
+def test_every_rule_id_written_is_unique(
+    calibrated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proposed fit rules whose values slug alike ("vp, sales" and "vp
+    sales", two non-ASCII titles) and a proposed id another model already
+    has each get an id of their own."""
+    project, _, _ = calibrated
+    seeds = tmp_path / "seeds"
+    shutil.copytree(project.root / "seeds", seeds)
+    with (seeds / "fit_rules.csv").open("a") as file:
+        file.write("signal_calibrated_job_title,other,job_title,equals,x,1,false,x\n")
+
+    def candidates(con, outcome: np.ndarray) -> list:
+        index = np.arange(len(outcome))
+        return [
+            ("job_title", "equals", value, outcome | (index % step == 0))
+            for value, step in [
+                ("vp, sales", 7),
+                ("vp sales", 5),
+                ("директор", 3),
+                ("総務部長", 11),
+            ]
+        ]
+
+    monkeypatch.setattr(calibrate, "fit_candidates", candidates)
+    run_calibrate(project, seeds)
+    written = [
+        row["rule_id"]
+        for name in ("activity_rules", "fit_rules")
+        for row in rows(seeds / f"{name}.csv", "signal_calibrated")
+    ]
+    proposed = [rule for rule in written if "_job_title" in rule]
+    assert len(proposed) >= 2, written
+    everyone = [
+        row["rule_id"]
+        for name in ("activity_rules", "fit_rules")
+        for row in csv.DictReader((seeds / f"{name}.csv").open(newline=""))
+    ]
+    assert len(everyone) == len(set(everyone)), sorted(everyone)
