@@ -311,13 +311,35 @@ def load_training_leads(
     )
 
 
-def load_activities(con: duckdb.DuckDBPyConnection, model_id: str) -> None:
+def load_activities(
+    con: duckdb.DuckDBPyConnection, model_id: str, until: dt.date
+) -> None:
     """Table activities: every activity of a training lead up to its
     observed_date, with the day its points count from (its own day, or the
     lead's first day for an earlier one); table rule_hits: the same for
-    the points the model's rules awarded after their caps (the ledger)."""
+    the points the model's rules awarded after their caps (the ledger).
+
+    An activity is read only if it had reached the warehouse as the lead's
+    by the end of `until`: its loaded_at (for a stitched one the later of
+    the event's and the cookie identification's _loaded_at), and its
+    identified_at where the stream has one. A visit made before `until` but
+    stitched to the lead by an identification after it was not the lead's
+    then."""
+    columns = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns"
+            " where table_schema = 'intermediate'"
+            " and table_name = 'int_activities_unioned'"
+        ).fetchall()
+    }
+    known = [
+        f"(stream.{column} is null or stream.{column} < $end)"
+        for column in ("loaded_at", "identified_at")
+        if column in columns
+    ]
     con.execute(
-        """
+        f"""
         create or replace temp table activities as
         select
             stream.activity_id,
@@ -329,7 +351,9 @@ def load_activities(con: duckdb.DuckDBPyConnection, model_id: str) -> None:
         from intermediate.int_activities_unioned as stream
         inner join training on stream.lead_id = training.lead_id
         where stream.activity_date <= training.observed_date
-        """
+            {"".join(f" and {condition}" for condition in known)}
+        """,
+        {"end": dt.datetime.combine(until + dt.timedelta(days=1), dt.time())},
     )
     con.execute(
         """
@@ -348,6 +372,7 @@ def load_activities(con: duckdb.DuckDBPyConnection, model_id: str) -> None:
         inner join training on ledger.lead_id = training.lead_id
         where ledger.model_id = $model
             and ledger.activity_date <= training.observed_date
+            and ledger.activity_id in (select activity_id from activities)
         """,
         {"model": model_id},
     )
@@ -1019,7 +1044,7 @@ def calibrate(
     as_of = warehouse_as_of(con)
     until = train_until or as_of - dt.timedelta(days=config["test_period_days"])
     load_training_leads(con, model_id, until, config["converted_funnel_stage"])
-    load_activities(con, model_id)
+    load_activities(con, model_id, until)
     outcome = np.array(
         [
             row[0]

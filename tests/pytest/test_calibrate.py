@@ -110,6 +110,7 @@ def signal_sources(after: bool) -> dict[str, list[dict]]:
         "email_events": [],
         "form_submissions": [],
         "lead_stage_changes": [],
+        "visitor_identities": [],
     }
     start = dt.date(2026, 1, 1)
     for number in range(400):
@@ -205,6 +206,34 @@ def signal_sources(after: bool) -> dict[str, list[dict]]:
                 }
             )
     if after:
+        # Visits before TRAIN_UNTIL that became a lead's after it: of an
+        # anonymous cookie identified after it, or of the lead but loaded
+        # after it (leads without other web events, whose days are theirs).
+        with_visits = {event["lead_id"] for event in tables["web_events"]}
+        quiet = [lead for lead in tables["leads"] if lead["lead_id"] not in with_visits]
+        for index, lead in enumerate(quiet):
+            lead_id = lead["lead_id"]
+            day = dt.date.fromisoformat(lead["created_at"][:10]) + dt.timedelta(days=2)
+            late = at(dt.date(2026, 5, 5))
+            event = {
+                "event_id": f"stitched{lead_id}",
+                "visitor_id": f"anon{lead_id}",
+                "event_type": "page_view",
+                "page_url": "https://example.com/pricing",
+                "occurred_at": at(day),
+            }
+            if index % 2:
+                event = {**event, "lead_id": lead_id, "_loaded_at": late}
+            else:
+                tables["visitor_identities"].append(
+                    {
+                        "visitor_id": f"anon{lead_id}",
+                        "lead_id": lead_id,
+                        "identified_at": late,
+                        "_loaded_at": late,
+                    }
+                )
+            tables["web_events"].append(event)
         for number in range(400, 460):
             lead = f"L{number:03d}"
             tables["leads"].append(
@@ -325,8 +354,9 @@ def test_the_written_seeds_are_valid_and_build(calibrated) -> None:
 
 def test_no_row_after_train_until_is_read(calibrated, tmp_path: Path) -> None:
     """New leads, activities and CRM outcomes after TRAIN_UNTIL (some of
-    them turning non-converted leads into converted ones) change nothing
-    the calibration writes."""
+    them turning non-converted leads into converted ones), and earlier
+    visits that became a lead's after it (an identification, a late load)
+    change nothing the calibration writes."""
     _, seeds, _ = calibrated
     changed = build_signal_project(tmp_path / "changed", True)
     (count,) = changed.query(
@@ -334,6 +364,12 @@ def test_no_row_after_train_until_is_read(calibrated, tmp_path: Path) -> None:
         [TRAIN_UNTIL],
     )[0]
     assert count > 0  # the later activities are in the warehouse
+    (stitched,) = changed.query(
+        "select count(*) from marts.fct_points_ledger"
+        " where activity_id like 'web:stitched%' and activity_date <= ?",
+        [TRAIN_UNTIL],
+    )[0]
+    assert stitched > 20  # and the earlier visits that became the leads' later
     again = changed.root / "calibrated_seeds"
     shutil.copytree(changed.root / "seeds", again)
     run_calibrate(changed, again)
