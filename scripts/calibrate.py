@@ -1215,7 +1215,16 @@ def main(argv: list[str] | None = None) -> int:
         type=dt.date.fromisoformat,
         help="last day whose data is read (default: as_of - test_period_days)",
     )
-    parser.add_argument("--seeds", type=Path, default=REPO / "seeds")
+    # Installed as a dbt package, its own seeds/ is replaced by dbt deps:
+    # the host's seed folder must be named.
+    in_package = "dbt_packages" in REPO.parts
+    parser.add_argument(
+        "--seeds",
+        type=Path,
+        required=in_package,
+        default=None if in_package else REPO / "seeds",
+        help="the seed folder (required when run from dbt_packages/)",
+    )
     args = parser.parse_args(argv)
     warehouse = os.environ.get("LEAD_SCORING_DUCKDB", DEFAULT_WAREHOUSE)
     print(calibrate(warehouse, args.model, args.seeds, args.train_until))

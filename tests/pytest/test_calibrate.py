@@ -508,3 +508,16 @@ def test_every_rule_id_written_is_unique(
         for row in csv.DictReader((seeds / f"{name}.csv").open(newline=""))
     ]
     assert len(everyone) == len(set(everyone)), sorted(everyone)
+
+
+def test_seeds_is_required_from_dbt_packages(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """Installed as a package, its seeds/ is dbt deps': --seeds is required."""
+    monkeypatch.setattr(
+        calibrate, "REPO", Path("/host/dbt_packages/lead_scoring").resolve()
+    )
+    with pytest.raises(SystemExit) as refused:
+        calibrate.main(["--model", "signal"])
+    assert refused.value.code == 2
+    assert "--seeds" in capsys.readouterr().err
