@@ -156,6 +156,113 @@ def warehouse_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
     return as_of
 
 
+# The columns of the seeds that decide which activities and leads a rule
+# matches and the points the ledger awards: the warehouse's hits and
+# exclusions hold only if it was built from these values.
+BUILT_FROM = {
+    "scoring_models": ("model_id", ["status"]),
+    "activity_rules": (
+        "rule_id",
+        [
+            "activity_type",
+            "match_key",
+            "match_value",
+            "min_duration_seconds",
+            "points",
+            "category",
+            "max_per_day",
+            "max_points",
+            "decays",
+        ],
+    ),
+    "fit_rules": (
+        "rule_id",
+        ["attribute", "operator", "value", "points", "excludes_lead"],
+    ),
+}
+
+
+def seed_value(value: object) -> str | None:
+    """A warehouse value as the seed CSV spells it (null: empty)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)) or type(value).__name__ == "Decimal":
+        return show(float(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_value(text: str, like: object) -> str | None:
+    """A CSV field as seed_value spells the warehouse's `like`."""
+    if text.strip() == "":
+        return None
+    if isinstance(like, bool):
+        return text.strip().lower()
+    if isinstance(like, (int, float)) or type(like).__name__ == "Decimal":
+        try:
+            return show(float(text))
+        except ValueError:
+            return text
+    if isinstance(like, (dt.date, dt.datetime)):
+        return text.strip()
+    return text
+
+
+def check_built_from(
+    con: duckdb.DuckDBPyConnection,
+    model_id: str,
+    seeds: Path,
+    rows: dict[str, list[dict[str, str]]],
+) -> None:
+    """Refuse unless the warehouse's seed tables (scoring_model.*, as dbt
+    loaded them) hold the model's rows of the CSVs on the columns of
+    BUILT_FROM: otherwise its ledger and exclusions are another model's."""
+
+    def refuse(name: str, key: str, why: str) -> None:
+        kind = "model" if name == "scoring_models" else "rule"
+        raise SystemExit(
+            f"{seeds / f'{name}.csv'}, {kind} {key}: {why}: run dbt build,"
+            " then calibrate."
+        )
+
+    for name, (key, columns) in BUILT_FROM.items():
+        result = con.execute(
+            f"select * from scoring_model.{name} where model_id = ?", [model_id]
+        )
+        names = [column[0] for column in result.description]
+        built = {
+            str(row[names.index(key)]): dict(zip(names, row, strict=True))
+            for row in result.fetchall()
+        }
+        wanted = {row[key]: row for row in rows[name] if row["model_id"] == model_id}
+        for rule_id, row in wanted.items():
+            if rule_id not in built:
+                refuse(
+                    name,
+                    rule_id,
+                    "not in the warehouse, which was built from other seeds",
+                )
+            for column in columns:
+                if column not in names and not row.get(column, "").strip():
+                    continue  # an optional column, empty in both
+                stored = built[rule_id].get(column)
+                if csv_value(row.get(column, ""), stored) != seed_value(stored):
+                    shown = seed_value(stored)
+                    says = row.get(column, "")
+                    refuse(
+                        name,
+                        rule_id,
+                        "the warehouse was built from other values"
+                        f" ({column} {'empty' if shown is None else shown},"
+                        f" seeds say {says if says.strip() else 'empty'})",
+                    )
+        for rule_id in sorted(set(built) - set(wanted)):
+            refuse(name, rule_id, "in the warehouse, not in the seeds")
+
+
 def load_training_leads(
     con: duckdb.DuckDBPyConnection, model_id: str, until: dt.date, stage: str
 ) -> None:
@@ -204,13 +311,35 @@ def load_training_leads(
     )
 
 
-def load_activities(con: duckdb.DuckDBPyConnection, model_id: str) -> None:
+def load_activities(
+    con: duckdb.DuckDBPyConnection, model_id: str, until: dt.date
+) -> None:
     """Table activities: every activity of a training lead up to its
     observed_date, with the day its points count from (its own day, or the
     lead's first day for an earlier one); table rule_hits: the same for
-    the points the model's rules awarded after their caps (the ledger)."""
+    the points the model's rules awarded after their caps (the ledger).
+
+    An activity is read only if it had reached the warehouse as the lead's
+    by the end of `until`: its loaded_at (for a stitched one the later of
+    the event's and the cookie identification's _loaded_at), and its
+    identified_at where the stream has one. A visit made before `until` but
+    stitched to the lead by an identification after it was not the lead's
+    then."""
+    columns = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns"
+            " where table_schema = 'intermediate'"
+            " and table_name = 'int_activities_unioned'"
+        ).fetchall()
+    }
+    known = [
+        f"(stream.{column} is null or stream.{column} < $end)"
+        for column in ("loaded_at", "identified_at")
+        if column in columns
+    ]
     con.execute(
-        """
+        f"""
         create or replace temp table activities as
         select
             stream.activity_id,
@@ -222,7 +351,9 @@ def load_activities(con: duckdb.DuckDBPyConnection, model_id: str) -> None:
         from intermediate.int_activities_unioned as stream
         inner join training on stream.lead_id = training.lead_id
         where stream.activity_date <= training.observed_date
-        """
+            {"".join(f" and {condition}" for condition in known)}
+        """,
+        {"end": dt.datetime.combine(until + dt.timedelta(days=1), dt.time())},
     )
     con.execute(
         """
@@ -241,6 +372,7 @@ def load_activities(con: duckdb.DuckDBPyConnection, model_id: str) -> None:
         inner join training on ledger.lead_id = training.lead_id
         where ledger.model_id = $model
             and ledger.activity_date <= training.observed_date
+            and ledger.activity_id in (select activity_id from activities)
         """,
         {"model": model_id},
     )
@@ -268,8 +400,11 @@ def evaluate(
     """Per feature, its decayed count for every row of table `at` (lead_id,
     score_date, row_number): `hits` is a table of (lead_id, name, weight,
     counts_from)."""
-    non_decaying = [name for name in names if not decays[name]]
-    keep = ", ".join(f"'{name}'" for name in non_decaying) or "null"
+    # The names are values, never SQL: a rule_id may hold any character.
+    con.execute("create or replace temp table non_decaying (name varchar)")
+    non_decaying = [[name] for name in names if not decays[name]]
+    if non_decaying:
+        con.executemany("insert into non_decaying values (?)", non_decaying)
     factor = decay_sql(
         model,
         "point.score_date - hits.counts_from",
@@ -290,7 +425,8 @@ def evaluate(
             hits.name,
             sum(
                 hits.weight * case
-                    when hits.name in ({keep}) then 1.0
+                    when hits.name in (select name from non_decaying)
+                        then 1.0
                     else {factor}
                 end
             ) as value
@@ -620,6 +756,23 @@ def original_scores(
     return total
 
 
+class RuleIds:
+    """The rule ids written: each one unique among every id in the rule
+    files (of any model, but the draft's own rows, which are replaced) and
+    those already written, with a numeric suffix when taken (slug folds
+    punctuation and non-ASCII, so two values can give one id)."""
+
+    def __init__(self, taken: set[str]) -> None:
+        self.taken = set(taken)
+
+    def claim(self, wanted: str) -> str:
+        rule_id, number = wanted, 2
+        while rule_id in self.taken:
+            rule_id, number = f"{wanted}_{number}", number + 1
+        self.taken.add(rule_id)
+        return rule_id
+
+
 def slug(*parts: str | None) -> str:
     text = "_".join(part for part in parts if part)
     text = re.sub(r"https?://[^/]+", "", text)  # a URL's host says little
@@ -659,6 +812,7 @@ def build_features(
     fit_rules: list[dict[str, str]],
     until: dt.date,
     outcome: np.ndarray,
+    ids: RuleIds,
 ) -> tuple[list[Feature], dict[str, bool], list[np.ndarray]]:
     """The existing rules and the proposed ones, with their hits in table
     hits (lead_id, name, weight, counts_from) and the fit columns."""
@@ -674,9 +828,7 @@ def build_features(
         " activity_type varchar, activity_key varchar, activity_value varchar)"
     )
     for kind, key, value in activity_candidates(con, until):
-        rule_id = f"{new_id}_{slug(kind, key, value)}"
-        if rule_id in decays:  # two keys that differ only in punctuation
-            rule_id = f"{rule_id}_{len(decays)}"
+        rule_id = ids.claim(f"{new_id}_{slug(kind, key, value)}")
         con.execute(
             "insert into candidate_keys values (?, ?, ?, ?)",
             [rule_id, kind, key, value],
@@ -761,7 +913,7 @@ def build_features(
             continue
         seen |= {column.tobytes(), (~column).tobytes()}
         rule = {
-            "rule_id": f"{new_id}_{slug(attribute, value or 'missing')}",
+            "rule_id": ids.claim(f"{new_id}_{slug(attribute, value or 'missing')}"),
             "attribute": attribute,
             "operator": operator,
             "value": value,
@@ -800,14 +952,16 @@ def new_rule_rows(
     new_id: str,
     features: list[Feature],
     excluding: list[tuple[dict[str, str], int]],
+    copied: dict[tuple[str, str], str],
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """The calibrated activity and fit rule rows."""
+    """The calibrated activity and fit rule rows; copied: the id each of
+    the model's rules (kind, rule_id) has in the draft."""
     activity, fit = [], []
     for rule, count in excluding:  # not learnt: their leads are not scored
         fit.append(
             {
                 **rule,
-                "rule_id": f"{new_id}_{rule['rule_id']}",
+                "rule_id": copied[("fit", rule["rule_id"])],
                 "model_id": new_id,
                 "description": f"excludes the lead, not learnt; n={count}"
                 f" ({rule['description']})",
@@ -821,7 +975,7 @@ def new_rule_rows(
         row["points"] = str(feature.points)
         row["description"] = describe(feature)
         if not feature.is_new:
-            row["rule_id"] = f"{new_id}_{feature.rule['rule_id']}"
+            row["rule_id"] = copied[(feature.kind, feature.rule["rule_id"])]
         if feature.kind == "activity":
             if feature.is_new:
                 count = NEW_RULE_MAX_COUNT
@@ -886,10 +1040,11 @@ def calibrate(
             f"{model_id} is {model['status']}: only a scored model has history."
         )
     con = connect(warehouse)
+    check_built_from(con, model_id, seeds, rows)
     as_of = warehouse_as_of(con)
     until = train_until or as_of - dt.timedelta(days=config["test_period_days"])
     load_training_leads(con, model_id, until, config["converted_funnel_stage"])
-    load_activities(con, model_id)
+    load_activities(con, model_id, until)
     outcome = np.array(
         [
             row[0]
@@ -902,8 +1057,23 @@ def calibrate(
         raise SystemExit(f"Too few converted leads up to {until} to learn from.")
     activity_rules = [r for r in rows["activity_rules"] if r["model_id"] == model_id]
     fit_rules = [r for r in rows["fit_rules"] if r["model_id"] == model_id]
+    # Every id written is claimed once: the copies of the model's rules
+    # first, then the proposed ones.
+    ids = RuleIds(
+        {
+            row["rule_id"]
+            for name in ("activity_rules", "fit_rules")
+            for row in rows[name]
+            if row["model_id"] != new_id
+        }
+    )
+    copied = {
+        (kind, rule["rule_id"]): ids.claim(f"{new_id}_{rule['rule_id']}")
+        for kind, rules in (("activity", activity_rules), ("fit", fit_rules))
+        for rule in rules
+    }
     features, decays, fit_columns = build_features(
-        con, model_id, new_id, activity_rules, fit_rules, until, outcome
+        con, model_id, new_id, activity_rules, fit_rules, until, outcome, ids
     )
     score_table(
         con, "at_observed", "select lead_id, observed_date as score_date from training"
@@ -972,7 +1142,7 @@ def calibrate(
         for rule in fit_rules
         if rule["excludes_lead"].strip().lower() == "true"
     ]
-    activity_rows, fit_rows = new_rule_rows(new_id, features, excluding)
+    activity_rows, fit_rows = new_rule_rows(new_id, features, excluding, copied)
     used = sorted({row["category"] for row in activity_rows})
     category_rows = [
         {"model_id": new_id, "category": category, "max_points": ""}
@@ -1045,7 +1215,16 @@ def main(argv: list[str] | None = None) -> int:
         type=dt.date.fromisoformat,
         help="last day whose data is read (default: as_of - test_period_days)",
     )
-    parser.add_argument("--seeds", type=Path, default=REPO / "seeds")
+    # Installed as a dbt package, its own seeds/ is replaced by dbt deps:
+    # the host's seed folder must be named.
+    in_package = "dbt_packages" in REPO.parts
+    parser.add_argument(
+        "--seeds",
+        type=Path,
+        required=in_package,
+        default=None if in_package else REPO / "seeds",
+        help="the seed folder (required when run from dbt_packages/)",
+    )
     args = parser.parse_args(argv)
     warehouse = os.environ.get("LEAD_SCORING_DUCKDB", DEFAULT_WAREHOUSE)
     print(calibrate(warehouse, args.model, args.seeds, args.train_until))

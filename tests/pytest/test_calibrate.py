@@ -21,6 +21,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pytest
 from conftest import REPO, Project, load_sources, make_project, write_seed
@@ -109,6 +110,7 @@ def signal_sources(after: bool) -> dict[str, list[dict]]:
         "email_events": [],
         "form_submissions": [],
         "lead_stage_changes": [],
+        "visitor_identities": [],
     }
     start = dt.date(2026, 1, 1)
     for number in range(400):
@@ -204,6 +206,34 @@ def signal_sources(after: bool) -> dict[str, list[dict]]:
                 }
             )
     if after:
+        # Visits before TRAIN_UNTIL that became a lead's after it: of an
+        # anonymous cookie identified after it, or of the lead but loaded
+        # after it (leads without other web events, whose days are theirs).
+        with_visits = {event["lead_id"] for event in tables["web_events"]}
+        quiet = [lead for lead in tables["leads"] if lead["lead_id"] not in with_visits]
+        for index, lead in enumerate(quiet):
+            lead_id = lead["lead_id"]
+            day = dt.date.fromisoformat(lead["created_at"][:10]) + dt.timedelta(days=2)
+            late = at(dt.date(2026, 5, 5))
+            event = {
+                "event_id": f"stitched{lead_id}",
+                "visitor_id": f"anon{lead_id}",
+                "event_type": "page_view",
+                "page_url": "https://example.com/pricing",
+                "occurred_at": at(day),
+            }
+            if index % 2:
+                event = {**event, "lead_id": lead_id, "_loaded_at": late}
+            else:
+                tables["visitor_identities"].append(
+                    {
+                        "visitor_id": f"anon{lead_id}",
+                        "lead_id": lead_id,
+                        "identified_at": late,
+                        "_loaded_at": late,
+                    }
+                )
+            tables["web_events"].append(event)
         for number in range(400, 460):
             lead = f"L{number:03d}"
             tables["leads"].append(
@@ -324,8 +354,9 @@ def test_the_written_seeds_are_valid_and_build(calibrated) -> None:
 
 def test_no_row_after_train_until_is_read(calibrated, tmp_path: Path) -> None:
     """New leads, activities and CRM outcomes after TRAIN_UNTIL (some of
-    them turning non-converted leads into converted ones) change nothing
-    the calibration writes."""
+    them turning non-converted leads into converted ones), and earlier
+    visits that became a lead's after it (an identification, a late load)
+    change nothing the calibration writes."""
     _, seeds, _ = calibrated
     changed = build_signal_project(tmp_path / "changed", True)
     (count,) = changed.query(
@@ -333,6 +364,12 @@ def test_no_row_after_train_until_is_read(calibrated, tmp_path: Path) -> None:
         [TRAIN_UNTIL],
     )[0]
     assert count > 0  # the later activities are in the warehouse
+    (stitched,) = changed.query(
+        "select count(*) from marts.fct_points_ledger"
+        " where activity_id like 'web:stitched%' and activity_date <= ?",
+        [TRAIN_UNTIL],
+    )[0]
+    assert stitched > 20  # and the earlier visits that became the leads' later
     again = changed.root / "calibrated_seeds"
     shutil.copytree(changed.root / "seeds", again)
     run_calibrate(changed, again)
@@ -340,3 +377,147 @@ def test_no_row_after_train_until_is_read(calibrated, tmp_path: Path) -> None:
         assert (again / f"{name}.csv").read_bytes() == (
             seeds / f"{name}.csv"
         ).read_bytes(), name
+
+
+def test_a_rule_id_with_a_quote_is_a_value_not_sql() -> None:
+    """evaluate() passes rule ids as values: a quote in one is no SQL."""
+    con = duckdb.connect()
+    con.execute(
+        "create temp table activities as select 'L1' as lead_id,"
+        " date '2026-01-01' as counts_from"
+    )
+    con.execute(
+        "create temp table at_day as select 'L1' as lead_id,"
+        " date '2026-01-31' as score_date, 0 as row_number"
+    )
+    con.execute(
+        "create temp table quoted_hits as select 'L1' as lead_id, name,"
+        " 1.0 as weight, date '2026-01-01' as counts_from"
+        " from (values ('o''neil'), ('decaying')) as names (name)"
+    )
+    model = {"decay_method": "half_life", "decay_days": "30", "decay_pct": ""}
+    matrix = calibrate.evaluate(
+        con,
+        model,
+        "quoted_hits",
+        {"o'neil": False, "decaying": True},
+        ["o'neil", "decaying"],
+        "at_day",
+    )
+    assert matrix[0, 0] == 1.0  # not decaying
+    assert matrix[0, 1] == pytest.approx(0.5)  # one half-life later
+
+
+def edit_seed(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
+
+
+def test_seeds_edited_since_the_build_are_refused(calibrated, tmp_path: Path) -> None:
+    """The rules' hits and exclusions are the last build's: calibrating
+    seeds that changed since (points, a match, a renamed or new rule)
+    refuses, names the file and the rule, and writes nothing."""
+    project, _, _ = calibrated
+    edits = [
+        (
+            "activity_rules",
+            "demo,signal,form.submit,demo-request,,,10,",
+            "demo,signal,form.submit,demo-request,,,8,",
+            "activity_rules.csv, rule demo: the warehouse was built from other"
+            " values (points 10, seeds say 8): run dbt build, then calibrate",
+        ),
+        (
+            "fit_rules",
+            "director,signal,job_title,like,%director%,",
+            "director,signal,job_title,like,%head%,",
+            "fit_rules.csv, rule director: the warehouse was built from other"
+            " values (value %director%, seeds say %head%)",
+        ),
+        (
+            "fit_rules",
+            "us,signal,country,",
+            "usa,signal,country,",
+            "fit_rules.csv, rule usa: not in the warehouse",
+        ),
+        (
+            "activity_rules",
+            "opens,signal,email.open,,,,2,email,,,false,",
+            "opens,signal,email.open,,,,2,email,,,true,",
+            "activity_rules.csv, rule opens: the warehouse was built from other"
+            " values (decays false, seeds say true)",
+        ),
+    ]
+    os.environ["LEAD_SCORING_DUCKDB"] = str(project.warehouse)
+    for number, (name, old, new, message) in enumerate(edits):
+        seeds = tmp_path / f"seeds{number}"
+        shutil.copytree(project.root / "seeds", seeds)
+        edit_seed(seeds / f"{name}.csv", old, new)
+        before = {seed: (seeds / f"{seed}.csv").read_bytes() for seed in SEEDS}
+        with pytest.raises(SystemExit) as refused:
+            calibrate.main(
+                [
+                    "--model",
+                    "signal",
+                    "--train-until",
+                    TRAIN_UNTIL,
+                    "--seeds",
+                    str(seeds),
+                ]
+            )
+        assert message in str(refused.value.code), refused.value.code
+        assert {seed: (seeds / f"{seed}.csv").read_bytes() for seed in SEEDS} == before
+
+
+def test_every_rule_id_written_is_unique(
+    calibrated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proposed fit rules whose values slug alike ("vp, sales" and "vp
+    sales", two non-ASCII titles) and a proposed id another model already
+    has each get an id of their own."""
+    project, _, _ = calibrated
+    seeds = tmp_path / "seeds"
+    shutil.copytree(project.root / "seeds", seeds)
+    with (seeds / "fit_rules.csv").open("a") as file:
+        file.write("signal_calibrated_job_title,other,job_title,equals,x,1,false,x\n")
+
+    def candidates(con, outcome: np.ndarray) -> list:
+        index = np.arange(len(outcome))
+        return [
+            ("job_title", "equals", value, outcome | (index % step == 0))
+            for value, step in [
+                ("vp, sales", 7),
+                ("vp sales", 5),
+                ("директор", 3),
+                ("総務部長", 11),
+            ]
+        ]
+
+    monkeypatch.setattr(calibrate, "fit_candidates", candidates)
+    run_calibrate(project, seeds)
+    written = [
+        row["rule_id"]
+        for name in ("activity_rules", "fit_rules")
+        for row in rows(seeds / f"{name}.csv", "signal_calibrated")
+    ]
+    proposed = [rule for rule in written if "_job_title" in rule]
+    assert len(proposed) >= 2, written
+    everyone = [
+        row["rule_id"]
+        for name in ("activity_rules", "fit_rules")
+        for row in csv.DictReader((seeds / f"{name}.csv").open(newline=""))
+    ]
+    assert len(everyone) == len(set(everyone)), sorted(everyone)
+
+
+def test_seeds_is_required_from_dbt_packages(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """Installed as a package, its seeds/ is dbt deps': --seeds is required."""
+    monkeypatch.setattr(
+        calibrate, "REPO", Path("/host/dbt_packages/lead_scoring").resolve()
+    )
+    with pytest.raises(SystemExit) as refused:
+        calibrate.main(["--model", "signal"])
+    assert refused.value.code == 2
+    assert "--seeds" in capsys.readouterr().err
