@@ -49,6 +49,13 @@ STEPS = [
 ]
 
 
+def step_command(name: str, tools: dict[str, str]) -> tuple[int, list[str]]:
+    """A step's failure exit code and its command, with the environment's
+    python and dbt (also the Dagster job's steps, orchestration/)."""
+    _, failure, template = next(step for step in STEPS if step[0] == name)
+    return failure, [part.format(**tools) for part in template]
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -59,11 +66,11 @@ def run_steps(args: argparse.Namespace, log_path: Path) -> tuple[int, list[str]]
     tools = {"python": str(args.bin / "python"), "dbt": str(args.bin / "dbt")}
     done: list[str] = []
     with log_path.open("a") as log:
-        for name, failure, template in STEPS:
+        for name, _, _ in STEPS:
             if name == "alerts" and not os.environ.get("LEAD_SCORING_ALERT_WEBHOOK"):
                 done.append(f"{name} skipped (no $LEAD_SCORING_ALERT_WEBHOOK)")
                 continue
-            command = [part.format(**tools) for part in template]
+            failure, command = step_command(name, tools)
             if name == "build" and args.as_of:
                 command += ["--vars", f"{{as_of: '{args.as_of}'}}"]
             print(f"\n== {now()} {name}: {' '.join(command)}", file=log, flush=True)

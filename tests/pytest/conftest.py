@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -196,6 +198,23 @@ class Project:
                 )
         finally:
             con.close()
+
+    def publish(self, published: Path) -> Path:
+        """scripts/publish.py of a copy of the warehouse (with its WAL, under
+        the same name: the views name their catalog after the file), since a
+        dbt run in this process still holds the warehouse; returns
+        `published`."""
+        copy = published.parent / "copy" / self.warehouse.name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        for written in self.root.glob(f"{self.warehouse.name}*"):
+            shutil.copy(written, copy.parent / written.name)
+        script = REPO / "scripts" / "publish.py"
+        subprocess.run(
+            [sys.executable, script, "--warehouse", copy, "--to", published],
+            check=True,
+            capture_output=True,
+        )
+        return published
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         con = duckdb.connect(str(self.warehouse))

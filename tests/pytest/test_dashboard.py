@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,23 +47,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path]:
     from a copy of the warehouse: the dbt run in this process holds it)."""
     root = tmp_path_factory.mktemp("dashboard")
     project = build_routed(root / "project")
-    copy = root / "copy" / project.warehouse.name
-    copy.parent.mkdir()
-    for written in project.root.glob(f"{project.warehouse.name}*"):
-        shutil.copy(written, copy.parent / written.name)
-    published = root / "published.duckdb"
-    subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "scripts" / "publish.py"),
-            "--warehouse",
-            str(copy),
-            "--to",
-            str(published),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    published = project.publish(root / "published.duckdb")
     return project, published
 
 
