@@ -26,15 +26,30 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets, get_asset_key_fo
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 
-from daily import DEFAULT_WAREHOUSE, STEPS  # noqa: E402
+from daily import DEFAULT_WAREHOUSE, step_command  # noqa: E402
 from with_lock import hold  # noqa: E402
 
 BIN = Path(sys.executable).parent
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 project = DbtProject(project_dir=REPO, profiles_dir=REPO, target_path="target/dagster")
-if not project.manifest_path.exists():
-    # Deployments parse at image build; a checkout parses on first load.
+
+
+def manifest_is_stale() -> bool:
+    """No manifest, or a project file changed since it was parsed."""
+    if not project.manifest_path.exists():
+        return True
+    parsed = project.manifest_path.stat().st_mtime
+    sources = [REPO / "dbt_project.yml"] + [
+        path
+        for folder in ("models", "macros", "seeds", "tests/dbt")
+        for path in (REPO / folder).rglob("*")
+    ]
+    return any(path.stat().st_mtime > parsed for path in sources)
+
+
+if manifest_is_stale():
+    # Deployments parse at image build; a checkout parses when it changed.
     subprocess.run(
         [BIN / "dbt", "parse", "--quiet", "--target-path", project.target_path],
         cwd=REPO,
@@ -65,9 +80,8 @@ class WarehouseLock(dg.ConfigurableResource):
 
 def run_step(context: dg.AssetExecutionContext, name: str) -> None:
     """One step of scripts/daily.py other than the build, as it runs there."""
-    _, failure, template = next(step for step in STEPS if step[0] == name)
     tools = {"python": sys.executable, "dbt": str(BIN / "dbt")}
-    command = [part.format(**tools) for part in template]
+    failure, command = step_command(name, tools)
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
     output = (done.stdout + done.stderr).strip()
     context.log.info(f"{name}: {output}")

@@ -3,6 +3,7 @@ and its one job runs the steps of make daily, in order, under the
 warehouse's lock, on a demo warehouse."""
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,12 +17,16 @@ sys.path.insert(0, str(REPO / "scripts"))
 from with_lock import hold  # noqa: E402
 
 
-def load_definitions():
+def load_module():
     path = REPO / "orchestration" / "definitions.py"
     spec = importlib.util.spec_from_file_location("lead_scoring_definitions", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.defs
+    return module
+
+
+def load_definitions():
+    return load_module().defs
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +59,18 @@ def test_the_definitions_load_with_every_dbt_node_and_the_schedule(defs) -> None
     (schedule,) = defs.schedules
     assert schedule.job_name == job.name
     assert schedule.cron_schedule == "15 6 * * *"
+
+
+def test_a_manifest_older_than_a_model_is_parsed_again() -> None:
+    """A checkout whose models changed after the last parse parses again on
+    load, so the job's assets are the project's models."""
+    module = load_module()
+    assert not module.manifest_is_stale()
+    manifest = module.project.manifest_path
+    os.utime(manifest, (0, 0))
+    assert module.manifest_is_stale()
+    load_module()
+    assert manifest.stat().st_mtime > 0
 
 
 def test_the_job_builds_and_publishes_under_the_lock(defs, warehouse: Path) -> None:
