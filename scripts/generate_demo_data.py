@@ -107,12 +107,16 @@ class DemoData:
             dt.datetime.combine(end_date, dt.time(), dt.UTC).timestamp() + DAY - 1
         )
         self.start = end_of_day + 1 - days * DAY
-        # Nothing happens after now: a demo ending today stops at this second.
+        # Every draw covers the days up to the end of end_date, so a seed and
+        # an end date always give the same demo, whatever the hour. Nothing
+        # happens after now: a demo ending today leaves out the rows of the
+        # hours still to come (self.end cuts, it never draws).
+        self.last = end_of_day
         self.end = min(end_of_day, int(time.time()))
         rng = self.rng
         self.interest = rng.beta(1.1, 3.5, leads)
         self.fit = rng.beta(2.0, 2.0, leads)
-        self.created = rng.integers(self.start, self.end, leads)
+        self.created = rng.integers(self.start, self.last, leads)
         # Each lead is most active around a moment after its creation.
         self.peak = self.created + rng.exponential(20 * DAY, leads).astype(np.int64)
         self.spread = rng.uniform(5, 30, leads) * DAY
@@ -131,10 +135,6 @@ class DemoData:
         happened yet."""
         keep = frame[time_column] <= self.end
         return {name: values[keep] for name, values in frame.items()}
-
-    def loaded_at(self, times: np.ndarray) -> np.ndarray:
-        lag = self.rng.integers(60, 6 * 3600, times.size)
-        return np.minimum(times + lag, self.end)
 
     def leads(self) -> dict[str, np.ndarray]:
         rng, n, fit = self.rng, self.n, self.fit
@@ -163,7 +163,7 @@ class DemoData:
             axis=1,
         )
         free_email = rng.random(n) < 0.55 * (1 - fit)
-        return {
+        frame = {
             "lead_number": np.arange(n),
             "level": pick(rng, level_weights),
             "department": pick(rng, department_weights),
@@ -185,6 +185,7 @@ class DemoData:
                 self.created + rng.integers(0, 30 * DAY, n), self.end
             ),
         }
+        return self.until_end(frame, "created_at")  # not created yet
 
     def identities(self) -> dict[str, np.ndarray]:
         """Each lead browses with one cookie, some with a second device. Most
@@ -196,14 +197,13 @@ class DemoData:
             [np.zeros(n, np.int64), np.ones(has_second.sum(), np.int64)]
         )
         identified = rng.random(lead.size) < 0.85
-        identified_at = np.minimum(
-            self.created[lead] + rng.exponential(3 * DAY, lead.size).astype(np.int64),
-            self.end,
+        identified_at = self.created[lead] + rng.exponential(3 * DAY, lead.size).astype(
+            np.int64
         )
         return {
             "lead_number": lead,
             "device": device,
-            "is_identified": identified,
+            "is_identified": identified & (identified_at <= self.end),
             "identified_at": identified_at,
         }
 
@@ -255,7 +255,7 @@ class DemoData:
             ),
             "has_no_duration": rng.random(size + anonymous.size) < 0.03,
             "occurred_at": np.concatenate(
-                [occurred, rng.integers(self.start, self.end, anonymous.size)]
+                [occurred, rng.integers(self.start, self.last, anonymous.size)]
             ),
         }
         return self.until_end(frame, "occurred_at")
@@ -265,7 +265,7 @@ class DemoData:
         clicks follow interest; a bad address bounces and ends the emails; an
         unsubscribe ends them too."""
         rng, interest = self.rng, self.interest
-        sends = (self.end - self.created) // (28 * DAY) + 1
+        sends = (self.last - self.created) // (28 * DAY) + 1
         bad_address = rng.random(self.n) < 0.02 + 0.04 * (1 - self.fit)
         until_unsubscribe = rng.geometric(0.02 + 0.08 * (1 - interest))
         sends = np.where(bad_address, 1, np.minimum(sends, until_unsubscribe))

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import CONTRACT, REPO
 
 sys.path.insert(0, str(REPO / "scripts"))
@@ -82,3 +83,53 @@ def test_every_contract_column_is_written(tmp_path: Path) -> None:
         con.close()
     assert anonymous_after_identification == 0
     assert visits_before_identification > 0
+
+
+def happened_rows(path: Path, until: dt.datetime | None) -> dict[str, set]:
+    """The rows that say what happened, up to `until` (None: all of them),
+    without the ids numbered in the file and the load times."""
+    queries = {
+        "leads": "select lead_id, email, job_title, company_size, created_at"
+        " from marketing.leads where created_at <= $until",
+        "visitor_identities": "select visitor_id, lead_id, identified_at"
+        " from marketing.visitor_identities where identified_at <= $until",
+        "web_events": "select visitor_id, lead_id, event_type, page_url,"
+        " occurred_at from marketing.web_events where occurred_at <= $until",
+        "email_events": "select lead_id, event_type, link_url, occurred_at"
+        " from marketing.email_events where occurred_at <= $until",
+        "lead_stage_changes": "select lead_id, stage, changed_at"
+        " from crm.lead_stage_changes where changed_at <= $until",
+    }
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {
+            name: set(
+                con.execute(query, {"until": until or dt.datetime.max}).fetchall()
+            )
+            for name, query in queries.items()
+        }
+    finally:
+        con.close()
+
+
+def test_a_demo_ending_today_is_the_part_of_the_whole_day_that_happened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Generated at noon of its end date, the demo holds the rows of the
+    whole-day demo up to noon, and only those: the hour of the run changes
+    no lead, visit or outcome before it."""
+    whole, at_noon = tmp_path / "whole.duckdb", tmp_path / "noon.duckdb"
+    generate_demo_data.generate(str(whole), 300, 60, 7, END, quiet=True)
+    noon = dt.datetime.combine(END, dt.time(12))
+    monkeypatch.setattr(
+        generate_demo_data.time,
+        "time",
+        lambda: noon.replace(tzinfo=dt.UTC).timestamp(),
+    )
+    generate_demo_data.generate(str(at_noon), 300, 60, 7, END, quiet=True)
+    expected, found = happened_rows(whole, noon), happened_rows(at_noon, None)
+    for name, rows in expected.items():
+        assert rows, name
+        assert found[name] == rows, name
+    # The afternoon's leads are not there yet.
+    assert len(found["leads"]) < len(happened_rows(whole, None)["leads"]) == 300

@@ -92,7 +92,13 @@ def test_the_job_builds_and_publishes_under_the_lock(defs, warehouse: Path) -> N
         ).fetchone()
     finally:
         con.close()
-    assert leads == 3000
+    # Every lead of the demo, which holds the leads created by now.
+    source = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        (created,) = source.execute("select count(*) from marketing.leads").fetchone()
+    finally:
+        source.close()
+    assert leads == created > 2900
 
 
 def test_a_locked_warehouse_stops_the_job_before_any_step(
