@@ -38,8 +38,9 @@ DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
 MIN_SUPPORT = 30
 MIN_CONVERTED = 5
 RECENT_DAYS = 30
-# Points to double the odds of converting: the scale of the learned points.
-POINTS_TO_DOUBLE_ODDS = 20
+# Points to double the odds of converting when the original model's
+# scores do not vary (otherwise the scale follows their spread).
+DEFAULT_POINTS_TO_DOUBLE_ODDS = 20
 # A proposed activity rule counts one activity a day and three in a lifetime.
 NEW_RULE_MAX_PER_DAY = 1
 NEW_RULE_MAX_COUNT = 3
@@ -577,19 +578,17 @@ def fit_candidates(
 # --- learning ----------------------------------------------------------------
 
 
-def fit_points(
+def fit_log_odds(
     matrix: np.ndarray, outcome: np.ndarray, prior: np.ndarray
 ) -> tuple[np.ndarray, float]:
-    """Points per unit of each feature, and their cross-validated AUC.
+    """The log-odds per unit of each feature, and their cross-validated AUC.
 
     A logistic regression on the features and, as one more feature, the
     original model's points (prior) added up: the L2 penalty (on
     standardized features) shrinks each rule towards the original points
     scaled by one learned factor, not towards zero, so a rule with little
     data keeps about its old weight. Its strength is chosen by the AUC of
-    a 5-fold cross-validation (lbfgs, deterministic). The result is
-    scaled so POINTS_TO_DOUBLE_ODDS points double the odds and rounded to
-    whole points."""
+    a 5-fold cross-validation (lbfgs, deterministic)."""
     augmented = np.column_stack([matrix, matrix @ prior])
     scale = augmented.std(axis=0)
     scale[scale == 0] = 1.0
@@ -605,9 +604,24 @@ def fit_points(
         regression.fit(augmented / scale, outcome)
     cv_auc = float(np.max(np.mean(regression.scores_[True], axis=0)))
     coefficients = regression.coef_[0] / scale
-    coefficients = coefficients[:-1] + coefficients[-1] * prior
-    points = np.round(coefficients * POINTS_TO_DOUBLE_ODDS / math.log(2))
-    return points.astype(int), cv_auc
+    return coefficients[:-1] + coefficients[-1] * prior, cv_auc
+
+
+def points_to_double_odds(log_odds: np.ndarray, original: np.ndarray) -> int:
+    """The whole number of points that doubles the odds of converting: the
+    one that spreads the calibrated scores of the training leads as widely
+    as the original model's (the same standard deviation). The points stay
+    on the scale the analyst knows, and fine enough that rounding each rule
+    to whole points keeps the ranking (at a fixed 20 points, a weak signal
+    gave rules of 1 or 2 points and rounding undid the regression)."""
+    if log_odds.std() == 0 or original.std() == 0:
+        return DEFAULT_POINTS_TO_DOUBLE_ODDS
+    return max(1, round(original.std() / log_odds.std() * math.log(2)))
+
+
+def to_points(log_odds: np.ndarray, per_doubling: int) -> np.ndarray:
+    """Log-odds per unit as whole points, per_doubling points a doubling."""
+    return np.round(log_odds * per_doubling / math.log(2)).astype(int)
 
 
 def auc(scores: np.ndarray, outcome: np.ndarray) -> float:
@@ -1093,19 +1107,21 @@ def calibrate(
                 con, trial, features, decays, fit_columns, "at_observed"
             )
         )
-        points, cv_auc = fit_points(matrix, outcome, prior)
+        log_odds, cv_auc = fit_log_odds(matrix, outcome, prior)
         if chosen is None or cv_auc > chosen[3] + 1e-9:
-            chosen = (trial, matrix, points, cv_auc)
-    model_learnt, matrix, points, cv_auc = chosen
-    for column, feature in enumerate(features):
-        feature.points = int(points[column])
-        feature.support, feature.lift = lift_of(matrix[:, column], outcome)
+            chosen = (trial, matrix, log_odds, cv_auc)
+    model_learnt, matrix, log_odds, cv_auc = chosen
     categories = {
         r["category"]: r["max_points"]
         for r in rows["score_categories"]
         if r["model_id"] == model_id
     }
     before = original_scores(model, features, original, categories)
+    per_doubling = points_to_double_odds(matrix @ log_odds, before)
+    points = to_points(log_odds, per_doubling)
+    for column, feature in enumerate(features):
+        feature.points = int(points[column])
+        feature.support, feature.lift = lift_of(matrix[:, column], outcome)
     after = matrix @ points
     # Peaks: the score on each day a lead's points changed, up to its
     # observed day; a lead entered a band when its peak reached it.
@@ -1156,7 +1172,7 @@ def calibrate(
         "description": (
             f"{model_id} calibrated on {len(outcome)} leads up to {until}"
             f" ({int(outcome.sum())} converted): AUC {auc_after:.3f}, was"
-            f" {auc_before:.3f}; {POINTS_TO_DOUBLE_ODDS} points double the odds"
+            f" {auc_before:.3f}; {per_doubling} points double the odds"
         ),
         "status": "draft",
         "min_score": "",
@@ -1184,7 +1200,8 @@ def calibrate(
         f" ({int(outcome.sum())} converted to {config['converted_funnel_stage']};"
         f" warehouse as of {as_of}).",
         f"AUC on the training leads: {model_id} {auc_before:.3f},"
-        f" {new_id} {auc_after:.3f} (cross-validated {cv_auc:.3f}).",
+        f" {new_id} {auc_after:.3f} (cross-validated {cv_auc:.3f});"
+        f" {per_doubling} points double the odds.",
         "Points that changed (n = training leads with the rule):",
         *change_lines(features),
         "Groups: "

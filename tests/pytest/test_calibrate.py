@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -311,9 +312,11 @@ def test_the_two_rules_with_the_signal_get_the_largest_points(calibrated) -> Non
         "signal_calibrated_demo",
         "signal_calibrated_director",
     ], (points, report)
-    # Each is worth about a doubling of the odds or more (20 points).
-    assert points["signal_calibrated_demo"] >= 20
-    assert points["signal_calibrated_director"] >= 20
+    # Each is worth a doubling of the odds or more, on the scale the
+    # report gives.
+    per_doubling = int(re.search(r"(\d+) points double the odds", report)[1])
+    assert points["signal_calibrated_demo"] >= per_doubling
+    assert points["signal_calibrated_director"] >= per_doubling
     # Every rule says what the data showed; the excluding rule is kept.
     demo = next(r for r in activity if r["rule_id"] == "signal_calibrated_demo")
     assert "as often as the leads without it; n=" in demo["description"]
@@ -322,6 +325,23 @@ def test_the_two_rules_with_the_signal_get_the_largest_points(calibrated) -> Non
         for r in fit
     )
     assert "AUC on the training leads: signal" in report
+
+
+def test_the_points_spread_the_scores_as_the_original_model() -> None:
+    """The scale: calibrated log-odds scores 0, 0.1 and 0.2 against original
+    scores 0, 30 and 60 (standard deviations 0.0816 and 24.49) make 300
+    points a unit of log-odds, so 300 x ln 2 = 207.9, 208 points double the
+    odds. Rules of 0.05, 0.1 and -0.02 log-odds are then 15, 30 and -6
+    points (0.05 x 208 / ln 2 = 15.004); at a fixed 20 points a doubling
+    they were 1, 3 and -1, and rounding changed their ratios."""
+    per_doubling = calibrate.points_to_double_odds(
+        np.array([0.0, 0.1, 0.2]), np.array([0.0, 30.0, 60.0])
+    )
+    assert per_doubling == 208
+    points = calibrate.to_points(np.array([0.05, 0.1, -0.02]), per_doubling)
+    assert points.tolist() == [15, 30, -6]
+    # An original model whose scores do not vary gives no scale: 20 points.
+    assert calibrate.points_to_double_odds(np.array([0.0, 1.0]), np.zeros(2)) == 20
 
 
 def test_the_written_seeds_are_valid_and_build(calibrated) -> None:
