@@ -82,51 +82,66 @@ class Feature:
 
 @dataclass
 class SeedFile:
-    """A seed CSV as lines, so the rows calibration does not own stay as
-    they were, byte for byte."""
+    """A seed CSV as the text of its records, so the rows calibration does
+    not own stay as they were, byte for byte."""
 
     path: Path
-    header: list[str]
-    lines: list[str]  # every line after the header, with its line ending
+    header_text: str  # the header line, with its line ending
+    records: list[str]  # each record after the header, with its line ending
     newline: str
 
     @classmethod
     def read(cls, path: Path) -> SeedFile:
-        text = path.read_bytes().decode("utf-8")
-        lines = text.splitlines(keepends=True)
+        """The records of the file: a quoted field may hold line breaks, so
+        a record ends at the first line ending outside quotes (where the
+        quotes read so far are even: a quote in a field is doubled)."""
+        lines = path.read_bytes().decode("utf-8").splitlines(keepends=True)
         newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-        header = next(csv.reader([lines[0]]))
-        return cls(path, header, lines[1:], newline)
+        records, pending = [], ""
+        for line in lines[1:]:
+            pending += line
+            if pending.count('"') % 2 == 0:
+                records.append(pending)
+                pending = ""
+        if pending:
+            records.append(pending)
+        return cls(path, lines[0], records, newline)
+
+    @property
+    def header(self) -> list[str]:
+        return next(csv.reader([self.header_text]))
+
+    def values(self, record: str) -> dict[str, str]:
+        fields = next(csv.reader(io.StringIO(record)), [])
+        return dict(zip(self.header, fields, strict=False))
 
     def rows(self) -> list[dict[str, str]]:
         return [
-            dict(zip(self.header, fields, strict=False))
-            for fields in csv.reader(self.lines)
-            if any(field.strip() for field in fields)
+            values
+            for values in map(self.values, self.records)
+            if any(value.strip() for value in values.values())
         ]
 
     def replace_model(self, model_id: str, rows: list[dict[str, str]]) -> None:
-        """Drop the lines of model_id and append rows, in the file's format."""
-        kept = []
-        for line in self.lines:
-            fields = next(csv.reader([line]), [])
-            values = dict(zip(self.header, fields, strict=False))
-            if values.get("model_id", "").strip() != model_id:
-                kept.append(line)
+        """Drop the records of model_id and append rows, in the file's format."""
+        kept = [
+            record
+            for record in self.records
+            if self.values(record).get("model_id", "").strip() != model_id
+        ]
         if kept and not kept[-1].endswith(("\n", "\r")):
             kept[-1] += self.newline
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator=self.newline)
         for row in rows:
             writer.writerow([row.get(column, "") for column in self.header])
-        self.lines = kept + [buffer.getvalue()] if rows else kept
+        self.records = kept + [buffer.getvalue()] if rows else kept
 
     def write(self) -> None:
-        original = self.path.read_bytes().decode("utf-8").splitlines(keepends=True)
-        header = original[0]
-        if self.lines and not header.endswith(("\n", "\r")):
+        header = self.header_text
+        if self.records and not header.endswith(("\n", "\r")):
             header += self.newline
-        self.path.write_bytes((header + "".join(self.lines)).encode("utf-8"))
+        self.path.write_bytes((header + "".join(self.records)).encode("utf-8"))
 
 
 # --- the training leads, as the warehouse has them -------------------------

@@ -489,6 +489,47 @@ def test_seeds_edited_since_the_build_are_refused(calibrated, tmp_path: Path) ->
         assert {seed: (seeds / f"{seed}.csv").read_bytes() for seed in SEEDS} == before
 
 
+def test_a_description_over_several_lines_is_one_row(
+    calibrated, tmp_path: Path
+) -> None:
+    """A quoted description may hold line breaks: the model's rule whose
+    description does is copied into the draft, and a rerun replaces that
+    row whole; another model's row whose second line reads like a draft
+    row is kept as it was."""
+    project, _, _ = calibrated
+    seeds = tmp_path / "seeds"
+    shutil.copytree(project.root / "seeds", seeds)
+    path = seeds / "activity_rules.csv"
+    text = path.read_text().replace(
+        "false,Demo request", 'false,"Demo request,\nfrom the ""demo"" page"'
+    )
+    other = 'other_rule,other,email.open,,,,1,email,,,false,"Two lines:\n'
+    other += 'x,signal_calibrated,email.open,,,,1,email,,,false,y"\n'
+    path.write_text(text + other)
+    with (seeds / "score_categories.csv").open("a") as file:
+        file.write("other,email,\n")
+    models = seeds / "scoring_models.csv"
+    signal = next(
+        line for line in models.read_text().splitlines() if line.startswith("signal,")
+    )
+    models.write_text(
+        models.read_text()
+        + signal.replace("signal", "other").replace(",active,", ",retired,")
+        + "\n"
+    )
+    run_calibrate(project, seeds)
+    first = path.read_bytes()
+    run_calibrate(project, seeds)
+    assert path.read_bytes() == first
+    assert first.decode().startswith(text + other)
+    draft = rows(path, "signal_calibrated")
+    demo = next(row for row in draft if row["rule_id"] == "signal_calibrated_demo")
+    assert demo["description"].endswith(
+        '(was 10 points; Demo request,\nfrom the "demo" page)'
+    )
+    assert validate_seeds.validate(seeds) == []
+
+
 def test_every_rule_id_written_is_unique(
     calibrated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
