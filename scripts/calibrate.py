@@ -19,6 +19,7 @@ import os
 import re
 import sys
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -330,10 +331,15 @@ def load_training_leads(
 def load_activities(
     con: duckdb.DuckDBPyConnection, model_id: str, until: dt.date
 ) -> None:
-    """Table activities: every activity of a training lead up to its
-    observed_date, with the day its points count from (its own day, or the
-    lead's first day for an earlier one); table rule_hits: the same for
-    the points the model's rules awarded after their caps (the ledger).
+    """Table activities: every activity of a training lead up to `until`,
+    with its own day (activity_date, which its age and the lead's
+    inactivity count from, as in the warehouse), the day its points count
+    from (its own day, or the lead's first day for an earlier one) and
+    is_observed, true up to the lead's
+    observed_date (what the regression learns from; the later ones only
+    replay the scores sales would have seen, for the bands); table
+    rule_hits: the same for the points the model's rules awarded after
+    their caps (the ledger).
 
     An activity is read only if it had reached the warehouse as the lead's
     by the end of `until`: its loaded_at (for a stitched one the later of
@@ -363,13 +369,18 @@ def load_activities(
             stream.activity_type,
             lower(stream.activity_key) as activity_key,
             lower(stream.activity_value) as activity_value,
-            greatest(stream.activity_date, training.created_date) as counts_from
+            stream.activity_date,
+            greatest(stream.activity_date, training.created_date) as counts_from,
+            stream.activity_date <= training.observed_date as is_observed
         from intermediate.int_activities_unioned as stream
         inner join training on stream.lead_id = training.lead_id
-        where stream.activity_date <= training.observed_date
+        where stream.activity_date <= $until
             {"".join(f" and {condition}" for condition in known)}
         """,
-        {"end": dt.datetime.combine(until + dt.timedelta(days=1), dt.time())},
+        {
+            "until": until,
+            "end": dt.datetime.combine(until + dt.timedelta(days=1), dt.time()),
+        },
     )
     con.execute(
         """
@@ -383,11 +394,12 @@ def load_activities(
                     then case when ledger.is_within_daily_cap then 1.0 else 0 end
                 else ledger.awarded_points / ledger.rule_points
             end as weight,
-            greatest(ledger.activity_date, training.created_date) as counts_from
+            ledger.activity_date,
+            greatest(ledger.activity_date, training.created_date) as counts_from,
+            ledger.activity_date <= training.observed_date as is_observed
         from marts.fct_points_ledger as ledger
         inner join training on ledger.lead_id = training.lead_id
         where ledger.model_id = $model
-            and ledger.activity_date <= training.observed_date
             and ledger.activity_id in (select activity_id from activities)
         """,
         {"model": model_id},
@@ -415,7 +427,10 @@ def evaluate(
 ) -> np.ndarray:
     """Per feature, its decayed count for every row of table `at` (lead_id,
     score_date, row_number): `hits` is a table of (lead_id, name, weight,
-    counts_from)."""
+    activity_date, counts_from). A hit counts from counts_from on; its age
+    and the lead's inactivity are from the activity's own day, as the
+    warehouse's decay (an activity before the lead was created is already
+    that old on its first day)."""
     # The names are values, never SQL: a rule_id may hold any character.
     con.execute("create or replace temp table non_decaying (name varchar)")
     non_decaying = [[name] for name in names if not decays[name]]
@@ -423,13 +438,13 @@ def evaluate(
         con.executemany("insert into non_decaying values (?)", non_decaying)
     factor = decay_sql(
         model,
-        "point.score_date - hits.counts_from",
+        "point.score_date - hits.activity_date",
         "point.score_date - latest.latest_day",
     )
     rows = con.execute(
         f"""
         with latest as (
-            select point.row_number, max(activities.counts_from) as latest_day
+            select point.row_number, max(activities.activity_date) as latest_day
             from {at} as point
             inner join activities
                 on point.lead_id = activities.lead_id
@@ -489,7 +504,7 @@ def activity_candidates(
                 activity_id,
                 counts_from
             from activities
-            where activity_type <> 'email.delivered'
+            where is_observed and activity_type <> 'email.delivered'
         ),
         grains as (
             select activity_type, null as activity_key, null as activity_value,
@@ -522,6 +537,7 @@ def activity_candidates(
         existing as (
             select hash(string_agg(activity_id, ',' order by activity_id)) as matched
             from rule_hits
+            where is_observed
             group by rule_id
         )
         select activity_type, activity_key, activity_value
@@ -669,18 +685,71 @@ def describe(feature: Feature) -> str:
 # --- bands --------------------------------------------------------------------
 
 
-def capacity_bound(peaks: np.ndarray, weeks: float, per_week: float) -> float:
-    """The whole-number lower bound whose leads a week (leads whose peak
-    score reached it, over `weeks`) is closest to per_week; of two equally
-    close, the higher bound. A lead whose peak is p reaches every bound up
-    to floor(p), so those are the bounds tried."""
-    candidates = np.unique(np.floor(peaks))
-    best, best_gap = None, None
-    for bound in candidates[::-1]:
-        gap = abs((peaks >= bound).sum() / weeks - per_week)
-        if best_gap is None or gap < best_gap - 1e-12:
-            best, best_gap = bound, gap
-    return float(best if best is not None else 0.0)
+@dataclass
+class Rises:
+    """The scores of the training leads on each day a score may rise (a
+    lead's first day, and every day it had an activity: points, or with
+    inactivity decay the end of a quiet spell) up to --train-until, every
+    activity read, and on the day before (-inf before its first day): a
+    lead entered a band from `bound` on the days its score reached the bound
+    from below it, as fct_handoffs counts an entry."""
+
+    after: np.ndarray
+    before: np.ndarray
+
+    def entries(self, bounds: np.ndarray) -> np.ndarray:
+        """For each bound, the days a score rose from below it to it or
+        above: those with after >= bound minus those with after and before
+        both >= bound."""
+        after = np.sort(self.after)
+        both = np.sort(np.minimum(self.after, self.before))
+        return (len(after) - np.searchsorted(after, bounds, side="left")) - (
+            len(both) - np.searchsorted(both, bounds, side="left")
+        )
+
+
+def score_rises(
+    con: duckdb.DuckDBPyConnection, scores_at: Callable[[str], np.ndarray]
+) -> Rises:
+    """Rises of the training leads; scores_at(table) scores every row of a
+    score_table."""
+    score_table(
+        con,
+        "at_rises",
+        "select lead_id, created_date as score_date from training"
+        " union select lead_id, counts_from from activities",
+    )
+    score_table(
+        con,
+        "at_eves",
+        "select lead_id, cast(score_date - 1 as date) as score_date from at_rises",
+    )
+    (first,) = zip(
+        *con.execute(
+            "select at_rises.score_date = training.created_date from at_rises"
+            " inner join training using (lead_id) order by at_rises.row_number"
+        ).fetchall(),
+        strict=True,
+    )
+    before = scores_at("at_eves")
+    before[np.array(first, dtype=bool)] = -np.inf
+    return Rises(scores_at("at_rises"), before)
+
+
+def capacity_bound(rises: Rises, weeks: float, per_week: float) -> float:
+    """The whole-number lower bound whose entries a week (Rises.entries over
+    `weeks`) is closest to per_week; of two equally close, the higher bound.
+    The count changes only at whole numbers just above a score before a
+    rise (floor + 1) or at a score reached (floor), so those are tried."""
+    finite = rises.before[np.isfinite(rises.before)]
+    candidates = np.unique(
+        np.concatenate([np.floor(rises.after), np.floor(finite) + 1])
+    )
+    if candidates.size == 0:
+        return 0.0
+    gaps = np.abs(rises.entries(candidates) / weeks - per_week)
+    closest = gaps <= gaps.min() + 1e-12
+    return float(candidates[closest].max())
 
 
 def share_bound(scores: np.ndarray, share_below: float) -> float:
@@ -695,7 +764,7 @@ def calibrated_groups(
     groups: list[dict[str, str]],
     original_scores: np.ndarray,
     scores: np.ndarray,
-    peaks: np.ndarray,
+    rises: Rises,
     weeks: float,
     capacity: float | None,
 ) -> list[dict[str, str]]:
@@ -712,7 +781,7 @@ def calibrated_groups(
     if capacity is None or not ready or ready[0] == 0:
         return [dict(group) for group in ordered]  # no bound to set
     first_ready = ready[0]
-    ready_bound = capacity_bound(peaks, weeks, capacity)
+    ready_bound = capacity_bound(rises, weeks, capacity)
     bounds: list[float] = []  # the lower bound of ordered[1:]
     for index, group in enumerate(ordered[1:], start=1):
         if index == first_ready:
@@ -844,7 +913,8 @@ def build_features(
     ids: RuleIds,
 ) -> tuple[list[Feature], dict[str, bool], list[np.ndarray]]:
     """The existing rules and the proposed ones, with their hits in table
-    hits (lead_id, name, weight, counts_from) and the fit columns."""
+    hits (lead_id, name, weight, activity_date, counts_from) and the fit
+    columns."""
     features = [
         Feature("activity", rule, False, int(rule["points"])) for rule in activity_rules
     ]
@@ -878,20 +948,23 @@ def build_features(
     con.execute(
         f"""
         create or replace temp table hits as
-        select lead_id, rule_id as name, weight, counts_from from rule_hits
+        select lead_id, rule_id as name, weight, activity_date, counts_from
+        from rule_hits
         union all
-        select lead_id, name, 1.0, counts_from from (
+        select lead_id, name, 1.0, activity_date, counts_from from (
             select
                 lead_id,
                 name,
+                activity_date,
                 counts_from,
                 row_number() over (
-                    partition by lead_id, name order by counts_from
+                    partition by lead_id, name order by activity_date
                 ) as day_number
             from (
                 select distinct
                     activities.lead_id,
                     candidate_keys.name,
+                    activities.activity_date,
                     activities.counts_from
                 from activities
                 inner join candidate_keys
@@ -1138,23 +1211,13 @@ def calibrate(
         feature.points = int(points[column])
         feature.support, feature.lift = lift_of(matrix[:, column], outcome)
     after = matrix @ points
-    # Peaks: the score on each day a lead's points changed, up to its
-    # observed day; a lead entered a band when its peak reached it.
-    score_table(
+    rises = score_rises(
         con,
-        "at_peaks",
-        "select distinct hits.lead_id, hits.counts_from as score_date from hits"
-        " union select lead_id, created_date from training",
+        lambda at: (
+            feature_matrix(con, model_learnt, features, decays, fit_columns, at)
+            @ points
+        ),
     )
-    peak_matrix = feature_matrix(
-        con, model_learnt, features, decays, fit_columns, "at_peaks"
-    )
-    peak_leads = con.execute(
-        "select lead_id from at_peaks order by row_number"
-    ).fetchall()
-    peak_scores: dict[str, float] = {}
-    for (lead,), score in zip(peak_leads, peak_matrix @ points, strict=True):
-        peak_scores[lead] = max(score, peak_scores.get(lead, -math.inf))
     (first_day,) = con.execute("select min(created_date) from training").fetchone()
     weeks = ((until - first_day).days + 1) / 7
     capacity_text = model.get("sales_capacity_per_week", "").strip()
@@ -1163,7 +1226,7 @@ def calibrate(
         [g for g in rows["score_groups"] if g["model_id"] == model_id],
         before,
         after,
-        np.array(sorted(peak_scores.values())),
+        rises,
         weeks,
         capacity,
     )
@@ -1227,10 +1290,10 @@ def calibrate(
     ]
     if capacity is not None and ready:
         bound = float(ready[0]["min_score"])
-        per_week = sum(score >= bound for score in peak_scores.values()) / weeks
+        per_week = rises.entries(np.array([bound]))[0] / weeks
         report.append(
             f"{ready[0]['group_name']} from {ready[0]['min_score']}: {per_week:.1f}"
-            f" leads a week entered it over {weeks:.1f} weeks"
+            f" entries (handoffs) a week over {weeks:.1f} weeks"
             f" (sales_capacity_per_week {capacity_text})."
         )
     else:

@@ -404,7 +404,7 @@ def test_a_rule_id_with_a_quote_is_a_value_not_sql() -> None:
     con = duckdb.connect()
     con.execute(
         "create temp table activities as select 'L1' as lead_id,"
-        " date '2026-01-01' as counts_from"
+        " date '2026-01-01' as activity_date, date '2026-01-01' as counts_from"
     )
     con.execute(
         "create temp table at_day as select 'L1' as lead_id,"
@@ -412,7 +412,8 @@ def test_a_rule_id_with_a_quote_is_a_value_not_sql() -> None:
     )
     con.execute(
         "create temp table quoted_hits as select 'L1' as lead_id, name,"
-        " 1.0 as weight, date '2026-01-01' as counts_from"
+        " 1.0 as weight, date '2026-01-01' as activity_date,"
+        " date '2026-01-01' as counts_from"
         " from (values ('o''neil'), ('decaying')) as names (name)"
     )
     model = {"decay_method": "half_life", "decay_days": "30", "decay_pct": ""}
@@ -584,3 +585,182 @@ def test_seeds_is_required_from_dbt_packages(
         calibrate.main(["--model", "signal"])
     assert refused.value.code == 2
     assert "--seeds" in capsys.readouterr().err
+
+
+def test_the_features_replay_the_warehouse_scores(tmp_path: Path) -> None:
+    """Calibration scores a lead from the warehouse's hits as the warehouse
+    does. Lead A, created on 02-10, visited on 02-01 before it was known
+    (10 points): on 03-01 that visit is 28 days old, not 19, so under a
+    10-day half-life it is worth 10 x 0.5 ^ 2.8 = 1.436, and under
+    inactivity decay (25 % every 7 quiet days) A has been quiet 28 days:
+    10 x 0.75 ^ 4 = 3.164. Every lead's score on every month-start is the
+    warehouse's (int_leads_scored_for_backtest)."""
+    until = dt.date(2026, 3, 31)
+    project = make_project(tmp_path / "p")
+    write_seed(
+        project.root,
+        "scoring_models",
+        "model_id,model_name,description,owner,status,decay_method,decay_days,"
+        "decay_pct,min_score,max_score,activated_on",
+        [
+            "halving,Halving,x,qa,active,half_life,10,,,,2026-01-01",
+            "quiet,Quiet,x,qa,active,inactivity,7,25,,,2026-01-01",
+        ],
+    )
+    rules = [
+        "{0}_views,{0},web.page_view,,,,10,engagement,,,true,Page view",
+        "{0}_demo,{0},form.submit,demo-request,,,20,intent,,,true,Demo request",
+    ]
+    write_seed(
+        project.root,
+        "activity_rules",
+        "rule_id,model_id,activity_type,match_key,match_value,"
+        "min_duration_seconds,points,category,max_per_day,max_points,decays,"
+        "description",
+        [rule.format(model) for model in ("halving", "quiet") for rule in rules],
+    )
+    write_seed(
+        project.root,
+        "score_categories",
+        "model_id,category,max_points",
+        [f"{m},{c}," for m in ("halving", "quiet") for c in ("engagement", "intent")],
+    )
+    write_seed(
+        project.root,
+        "fit_rules",
+        "rule_id,model_id,attribute,operator,value,points,excludes_lead,description",
+        [
+            f"{m}_director,{m},job_title,like,%director%,5,false,x"
+            for m in ("halving", "quiet")
+        ],
+    )
+    write_seed(
+        project.root,
+        "score_groups",
+        "model_id,group_name,min_score,max_score,is_sales_ready,sort_order",
+        [f"{m},cold,,20,false,1" for m in ("halving", "quiet")]
+        + [f"{m},hot,20,,true,2" for m in ("halving", "quiet")],
+    )
+    write_seed(
+        project.root,
+        "routing_rules",
+        "model_id,group_name,on_event,action,target,sla_hours,description",
+        [f"{m},hot,enter,route_to_sales,sdr,24,x" for m in ("halving", "quiet")],
+    )
+    leads = {"A": "2026-02-10", "B": "2026-01-05", "C": "2026-01-15", "D": "2026-02-20"}
+    views = [
+        ("vA", None, "2026-02-01"),
+        ("vB", "B", "2026-01-06"),
+        ("vB", "B", "2026-01-20"),
+    ]
+    views += [("vC", "C", "2026-02-25"), ("vB", "B", "2026-03-20")]
+    views += [("vB", "B", "2026-03-20"), ("vB", "B", "2026-03-21")]
+    load_sources(
+        project.warehouse,
+        {
+            "leads": [
+                {
+                    "lead_id": lead,
+                    "job_title": "Director" if lead in "CD" else "Analyst",
+                    "created_at": f"{day} 09:00:00",
+                    "updated_at": f"{day} 09:00:00",
+                }
+                for lead, day in leads.items()
+            ],
+            "visitor_identities": [
+                {
+                    "visitor_id": "vA",
+                    "lead_id": "A",
+                    "identified_at": "2026-02-10 10:00:00",
+                }
+            ],
+            "web_events": [
+                {
+                    "event_id": f"w{number}",
+                    "visitor_id": visitor,
+                    "lead_id": lead,
+                    "event_type": "page_view",
+                    "page_url": "https://example.com/",
+                    "occurred_at": f"{day} 10:00:00",
+                }
+                for number, (visitor, lead, day) in enumerate(views)
+            ],
+            "form_submissions": [
+                {
+                    "submission_id": "s1",
+                    "lead_id": "B",
+                    "form_id": "demo-request",
+                    "submitted_at": "2026-02-20 10:00:00",
+                }
+            ],
+        },
+    )
+    project.build("--vars", "{as_of: '2026-03-31'}")
+    con = calibrate.connect(str(project.warehouse))
+    seeds = {
+        name: calibrate.SeedFile.read(project.root / "seeds" / f"{name}.csv").rows()
+        for name in ("scoring_models", "activity_rules", "fit_rules")
+    }
+    expected_a = {"halving": 10 * 0.5**2.8, "quiet": 10 * 0.75**4}
+    for model_id in ("halving", "quiet"):
+        model = next(m for m in seeds["scoring_models"] if m["model_id"] == model_id)
+        calibrate.load_training_leads(con, model_id, until, "sql")
+        calibrate.load_activities(con, model_id, until)
+        features, decays, fit_columns = calibrate.build_features(
+            con,
+            model_id,
+            f"{model_id}_calibrated",
+            [r for r in seeds["activity_rules"] if r["model_id"] == model_id],
+            [r for r in seeds["fit_rules"] if r["model_id"] == model_id],
+            until,
+            np.zeros(len(leads), dtype=bool),
+            calibrate.RuleIds(set()),
+        )
+        calibrate.score_table(
+            con,
+            "at_months",
+            "select lead_id, day as score_date from training, (values"
+            " (date '2026-02-01'), (date '2026-03-01')) as months (day)"
+            " where created_date <= day",
+        )
+        matrix = calibrate.feature_matrix(
+            con, model, features, decays, fit_columns, "at_months"
+        )
+        scores = calibrate.original_scores(model, features, matrix, {})
+        keys = con.execute(
+            "select lead_id, score_date from at_months order by row_number"
+        ).fetchall()
+        replayed = dict(zip(keys, scores.tolist(), strict=True))
+        warehouse = {
+            (lead, day): score
+            for lead, day, score in con.execute(
+                "select lead_id, backtest_date, lead_score"
+                " from intermediate.int_leads_scored_for_backtest"
+                " where model_id = ?",
+                [model_id],
+            ).fetchall()
+        }
+        assert len(warehouse) == 6, warehouse  # B, C on 02-01; A to D on 03-01
+        assert replayed[("A", dt.date(2026, 3, 1))] == pytest.approx(
+            expected_a[model_id]
+        )
+        assert {key: pytest.approx(value) for key, value in warehouse.items()} == {
+            key: replayed[key] for key in warehouse
+        }
+        # The entries into hot (from 20) counted for the bands are the
+        # warehouse's handoffs up to `until`.
+        replay = (model, features, decays, fit_columns)
+
+        def original_at(at: str, replay: tuple = replay) -> np.ndarray:
+            matrix = calibrate.feature_matrix(con, *replay, at)
+            return calibrate.original_scores(replay[0], replay[1], matrix, {})
+
+        rises = calibrate.score_rises(con, original_at)
+        ((handoffs,),) = con.execute(
+            "select count(*) from marts.fct_handoffs"
+            " where model_id = ? and handoff_date <= ?",
+            [model_id, until],
+        ).fetchall()
+        assert handoffs >= 2
+        assert rises.entries(np.array([20.0])).tolist() == [handoffs]
+    con.close()

@@ -24,33 +24,62 @@ GROUPS = [
 ORIGINAL = np.arange(0, 100, 10, dtype=float)
 # Their calibrated scores: the 0.3 quantile is 300 + 0.7 * 100 = 370.
 CALIBRATED = np.arange(100, 1100, 100, dtype=float)
-# The highest calibrated score each lead reached over the training period.
-PEAKS = np.array([150.0, 420.0, 650.5, 800.9, 990.0, 1200.0])
+NEVER = -np.inf  # the day before a lead's first day
+# Six leads, each scored once, on its first day.
+FIRST_DAYS = calibrate.Rises(
+    np.array([150.0, 420.0, 650.5, 800.9, 990.0, 1200.0]), np.full(6, NEVER)
+)
+
+
+def test_an_entry_is_a_rise_from_below_the_bound() -> None:
+    # One lead: 40 on its first day, down to 25, up to 50, down to 45, up
+    # to 48 (the rises and the day before each).
+    rises = calibrate.Rises(np.array([40.0, 50.0, 48.0]), np.array([NEVER, 25.0, 45.0]))
+    # From 30 it entered twice (its first day, and 25 to 50), from 46
+    # twice (25 to 50, 45 to 48), from 49 once, from 51 never.
+    assert rises.entries(np.array([30.0, 46.0, 49.0, 51.0])).tolist() == [2, 2, 1, 0]
 
 
 def test_the_bound_that_gives_the_capacity() -> None:
-    # Two weeks, 2 leads a week: 4 leads. Peaks 31, 40, 48 and 55 reach 31;
-    # 20 would let in 5 (2.5 a week), 40 only 3 (1.5 a week).
-    peaks = np.array([5, 12, 12, 20, 31, 40, 48, 55], dtype=float)
-    assert calibrate.capacity_bound(peaks, weeks=2, per_week=2) == 31
-    # Peaks of 30.7 and 30.2 reach 30, not 31: 3 leads reach 30 in a week.
-    assert calibrate.capacity_bound(np.array([30.7, 30.2, 45.5]), 1, 3) == 30
-    # 2 a week: 30 (3 leads) and 45 (1 lead) are as close; the higher wins.
-    assert calibrate.capacity_bound(np.array([30.7, 30.2, 45.5]), 1, 2) == 45
+    # Two weeks, 2 entries a week: 4. Leads on their first day at 5, 12,
+    # 12, 20, 31, 40, 48 and 55: from 31, 4 enter; 20 would let in 5 (2.5
+    # a week), 32 only 3 (1.5 a week).
+    scores = np.array([5, 12, 12, 20, 31, 40, 48, 55], dtype=float)
+    rises = calibrate.Rises(scores, np.full(8, NEVER))
+    assert calibrate.capacity_bound(rises, weeks=2, per_week=2) == 31
+    # Scores of 30.7 and 30.2 reach 30, not 31: 3 entries in a week from 30.
+    rises = calibrate.Rises(np.array([30.7, 30.2, 45.5]), np.full(3, NEVER))
+    assert calibrate.capacity_bound(rises, 1, 3) == 30
+    # 2 a week: 30 (3 entries) and 45 (1) are as close; the higher wins.
+    assert calibrate.capacity_bound(rises, 1, 2) == 45
+
+
+def test_a_lead_that_falls_and_rises_again_enters_again() -> None:
+    # Over one week, a lead at 40 on its first day falls to 35 and rises to
+    # 41, falls to 38 and rises to 42: from 39, 3 entries (first day, 35 to
+    # 41, 38 to 42); from 40, 3 as well; from 41, 2 (35 to 41, 38 to 42);
+    # from 42, 1. One entry a week is from 42, two from 41.
+    rises = calibrate.Rises(np.array([40.0, 41.0, 42.0]), np.array([NEVER, 35.0, 38.0]))
+    assert rises.entries(np.array([39.0, 40.0, 41.0, 42.0])).tolist() == [3, 3, 2, 1]
+    assert calibrate.capacity_bound(rises, 1, 1) == 42
+    assert calibrate.capacity_bound(rises, 1, 2) == 41
 
 
 def test_bands_from_capacity_and_shares() -> None:
-    # 1.5 leads a week over two weeks: 3 leads, the peaks 1200, 990 and 800.9
-    # reach 800; warm starts where 30% of the calibrated scores are below.
-    groups = calibrate.calibrated_groups(GROUPS, ORIGINAL, CALIBRATED, PEAKS, 2, 1.5)
+    # 1.5 entries a week over two weeks: 3, the first days at 1200, 990 and
+    # 800.9 reach 800; warm starts where 30% of the calibrated scores are
+    # below.
+    groups = calibrate.calibrated_groups(
+        GROUPS, ORIGINAL, CALIBRATED, FIRST_DAYS, 2, 1.5
+    )
     assert [(g["group_name"], g["min_score"], g["max_score"]) for g in groups] == [
         ("cold", "", "370"),
         ("warm", "370", "800"),
         ("hot", "800", ""),
     ]
-    # 3 leads a week: 6 leads, every peak, from 150; warm's 370 would be above
+    # 3 a week: 6 entries, every lead, from 150; warm's 370 would be above
     # it, so warm shrinks to [149, 150).
-    groups = calibrate.calibrated_groups(GROUPS, ORIGINAL, CALIBRATED, PEAKS, 2, 3)
+    groups = calibrate.calibrated_groups(GROUPS, ORIGINAL, CALIBRATED, FIRST_DAYS, 2, 3)
     assert [(g["min_score"], g["max_score"]) for g in groups] == [
         ("", "149"),
         ("149", "150"),
@@ -59,22 +88,25 @@ def test_bands_from_capacity_and_shares() -> None:
 
 
 def test_without_capacity_the_bands_are_kept() -> None:
-    groups = calibrate.calibrated_groups(GROUPS, ORIGINAL, CALIBRATED, PEAKS, 2, None)
+    groups = calibrate.calibrated_groups(
+        GROUPS, ORIGINAL, CALIBRATED, FIRST_DAYS, 2, None
+    )
     assert groups == GROUPS
 
 
 @pytest.mark.parametrize("per_week", [0.5, 1, 2.5])
-def test_about_that_many_leads_a_week(per_week: float) -> None:
-    """On many peaks the bound lets in per_week leads a week, give or take
-    one lead over the period."""
-    peaks = np.linspace(0, 999, 1000)
+def test_about_that_many_entries_a_week(per_week: float) -> None:
+    """On many rises the bound lets in per_week entries a week, give or
+    take one over the period."""
+    after = np.linspace(0, 999, 1000)
+    rises = calibrate.Rises(after, after - 50)
     weeks = 10
-    bound = calibrate.capacity_bound(peaks, weeks, per_week)
-    assert abs((peaks >= bound).sum() - per_week * weeks) <= 1
+    bound = calibrate.capacity_bound(rises, weeks, per_week)
+    assert abs(rises.entries(np.array([bound]))[0] - per_week * weeks) <= 1
 
 
 def test_without_a_sales_ready_group_the_bands_are_kept() -> None:
     groups = [{**group, "is_sales_ready": "false"} for group in GROUPS]
-    assert calibrate.calibrated_groups(groups, ORIGINAL, CALIBRATED, PEAKS, 2, 1.5) == (
-        groups
-    )
+    assert calibrate.calibrated_groups(
+        groups, ORIGINAL, CALIBRATED, FIRST_DAYS, 2, 1.5
+    ) == (groups)
