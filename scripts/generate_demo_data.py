@@ -131,8 +131,10 @@ class DemoData:
     def until_end(
         self, frame: dict[str, np.ndarray], time_column: str
     ) -> dict[str, np.ndarray]:
-        """The rows of a frame up to the end date: later ones have not
-        happened yet."""
+        """The rows of a frame up to now: later ones have not happened yet.
+        Each keeps its position in the whole frame, which numbers its id,
+        so a row's id does not depend on the rows cut before it."""
+        frame = {**frame, "position": np.arange(frame[time_column].size)}
         keep = frame[time_column] <= self.end
         return {name: values[keep] for name, values in frame.items()}
 
@@ -336,7 +338,7 @@ class DemoData:
             "only_cookie": only_cookie,
             "submitted_at": self.times_around_peak(lead, 0),
         }
-        return self.until_end(frame, "submitted_at")
+        return frame  # cut by generate(), after form_answers drew on all
 
     def form_answers(self, submissions: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         rng = self.rng
@@ -363,7 +365,7 @@ class DemoData:
             ),
         )
         submitted_at = submissions["submitted_at"][submission]
-        return {
+        frame = {
             "submission_number": np.concatenate([submission, submission]),
             "submitted_at": np.concatenate([submitted_at, submitted_at]),
             "question": np.concatenate(
@@ -371,6 +373,7 @@ class DemoData:
             ),
             "answer": np.concatenate([budget, timeline + 3]),
         }
+        return self.until_end(frame, "submitted_at")
 
     def social_events(self) -> dict[str, np.ndarray]:
         rng, interest = self.rng, self.interest
@@ -421,12 +424,11 @@ class DemoData:
         ]
         leads, stages, times = [], [], []
         for mask, stage, when in parts:
-            keep = mask & (when <= self.end)
-            leads.append(np.flatnonzero(keep))
-            stages.append(np.broadcast_to(stage, mask.shape)[keep])
-            times.append(when[keep])
+            leads.append(np.flatnonzero(mask))
+            stages.append(np.broadcast_to(stage, mask.shape)[mask])
+            times.append(when[mask])
         lead = np.concatenate(leads)
-        return {
+        frame = {
             "lead_number": lead,
             "stage": np.concatenate(stages),
             "changed_at": np.concatenate(times),
@@ -435,6 +437,7 @@ class DemoData:
                 np.exp(rng.normal(9 + 0.3 * np.log(self.fit[lead] * 1000 + 1), 0.5)), 2
             ),
         }
+        return self.until_end(frame, "changed_at")
 
 
 LEAD_ID = "'L' || lpad(cast(lead_number as varchar), 8, '0')"
@@ -498,7 +501,7 @@ def table_sql() -> dict[str, tuple[str, str]]:
             "marketing",
             f"""
             select
-                'W' || lpad(cast(row_number() over () as varchar), 9, '0') as event_id,
+                'W' || lpad(cast(position + 1 as varchar), 9, '0') as event_id,
                 case when cookie_device = 9 then 'A' || cookie_lead
                     else 'V' || cookie_lead || '-' || cookie_device end as visitor_id,
                 case when knows_lead
@@ -519,7 +522,7 @@ def table_sql() -> dict[str, tuple[str, str]]:
             "marketing",
             f"""
             select
-                'E' || lpad(cast(row_number() over () as varchar), 9, '0') as event_id,
+                'E' || lpad(cast(position + 1 as varchar), 9, '0') as event_id,
                 {LEAD_ID} as lead_id,
                 'cmp-' || strftime({TS.format("occurred_at")}, '%Y-%m') as campaign_id,
                 'em-' || strftime({TS.format("occurred_at")}, '%Y-%m') || '-a' as email_id,
@@ -538,8 +541,7 @@ def table_sql() -> dict[str, tuple[str, str]]:
             "marketing",
             f"""
             select
-                'S' || lpad(cast(row_number() over () - 1 as varchar), 8, '0')
-                    as submission_id,
+                'S' || lpad(cast(position as varchar), 8, '0') as submission_id,
                 case when not only_cookie then {LEAD_ID} end as lead_id,
                 'V' || lead_number || '-0' as visitor_id,
                 {sql_list(FORMS)}[form + 1] as form_id,
@@ -565,7 +567,7 @@ def table_sql() -> dict[str, tuple[str, str]]:
             "marketing",
             f"""
             select
-                'X' || lpad(cast(row_number() over () as varchar), 9, '0') as event_id,
+                'X' || lpad(cast(position + 1 as varchar), 9, '0') as event_id,
                 {LEAD_ID} as lead_id,
                 {sql_list(NETWORKS)}[network + 1] as network,
                 {sql_list(SOCIAL_TYPES)}[kind + 1] as event_type,
@@ -618,7 +620,7 @@ def generate(
         "visitor_identities": lambda: identities,
         "web_events": lambda: demo.web_events(identities),
         "email_events": demo.email_events,
-        "form_submissions": lambda: submissions,
+        "form_submissions": lambda: demo.until_end(submissions, "submitted_at"),
         "form_answers": lambda: demo.form_answers(submissions),
         "social_events": demo.social_events,
         "lead_stage_changes": demo.stage_changes,

@@ -85,29 +85,44 @@ def test_every_contract_column_is_written(tmp_path: Path) -> None:
     assert visits_before_identification > 0
 
 
+# The time each table's rows happen at; a form answer happens with its
+# submission.
+HAPPENED_AT = {
+    "leads": "created_at",
+    "visitor_identities": "identified_at",
+    "web_events": "occurred_at",
+    "email_events": "occurred_at",
+    "form_submissions": "submitted_at",
+    "social_events": "occurred_at",
+    "lead_stage_changes": "changed_at",
+}
+
+
 def happened_rows(path: Path, until: dt.datetime | None) -> dict[str, set]:
-    """The rows that say what happened, up to `until` (None: all of them),
-    without the ids numbered in the file and the load times."""
-    queries = {
-        "leads": "select lead_id, email, job_title, company_size, created_at"
-        " from marketing.leads where created_at <= $until",
-        "visitor_identities": "select visitor_id, lead_id, identified_at"
-        " from marketing.visitor_identities where identified_at <= $until",
-        "web_events": "select visitor_id, lead_id, event_type, page_url,"
-        " occurred_at from marketing.web_events where occurred_at <= $until",
-        "email_events": "select lead_id, event_type, link_url, occurred_at"
-        " from marketing.email_events where occurred_at <= $until",
-        "lead_stage_changes": "select lead_id, stage, changed_at"
-        " from crm.lead_stage_changes where changed_at <= $until",
-    }
+    """Every row of every table up to `until` (None: all of them), every
+    column but the lead's updated_at and _loaded_at: up to now, they are
+    the time of the run."""
     con = duckdb.connect(str(path), read_only=True)
+    until = until or dt.datetime.max
     try:
-        return {
-            name: set(
-                con.execute(query, {"until": until or dt.datetime.max}).fetchall()
-            )
-            for name, query in queries.items()
-        }
+        rows = {}
+        for schema, table in CONTRACT:
+            if table == "form_answers":
+                query = (
+                    "select answers.* from marketing.form_answers as answers"
+                    " inner join marketing.form_submissions using (submission_id)"
+                    " where submitted_at <= $until"
+                )
+            else:
+                left_out = (
+                    "exclude (updated_at, _loaded_at)" if table == "leads" else ""
+                )
+                query = (
+                    f"select * {left_out} from {schema}.{table}"
+                    f" where {HAPPENED_AT[table]} <= $until"
+                )
+            rows[table] = set(con.execute(query, {"until": until}).fetchall())
+        return rows
     finally:
         con.close()
 
@@ -116,20 +131,22 @@ def test_a_demo_ending_today_is_the_part_of_the_whole_day_that_happened(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Generated at noon of its end date, the demo holds the rows of the
-    whole-day demo up to noon, and only those: the hour of the run changes
-    no lead, visit or outcome before it."""
+    whole-day demo up to noon, and only those, every column alike (ids
+    too): the hour of the run changes no lead, visit, answer or outcome
+    before it. 20,000 leads over 60 days have rows of every table in the
+    afternoon, form answers and CRM changes among them."""
     whole, at_noon = tmp_path / "whole.duckdb", tmp_path / "noon.duckdb"
-    generate_demo_data.generate(str(whole), 300, 60, 7, END, quiet=True)
+    generate_demo_data.generate(str(whole), 20_000, 60, 7, END, quiet=True)
     noon = dt.datetime.combine(END, dt.time(12))
     monkeypatch.setattr(
         generate_demo_data.time,
         "time",
         lambda: noon.replace(tzinfo=dt.UTC).timestamp(),
     )
-    generate_demo_data.generate(str(at_noon), 300, 60, 7, END, quiet=True)
+    generate_demo_data.generate(str(at_noon), 20_000, 60, 7, END, quiet=True)
+    everything = happened_rows(whole, None)
     expected, found = happened_rows(whole, noon), happened_rows(at_noon, None)
-    for name, rows in expected.items():
-        assert rows, name
-        assert found[name] == rows, name
-    # The afternoon's leads are not there yet.
-    assert len(found["leads"]) < len(happened_rows(whole, None)["leads"]) == 300
+    for table, rows in expected.items():
+        assert rows, table
+        assert len(everything[table]) > len(rows), table  # an afternoon
+        assert found[table] == rows, table
