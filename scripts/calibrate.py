@@ -39,8 +39,9 @@ DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
 MIN_SUPPORT = 30
 MIN_CONVERTED = 5
 RECENT_DAYS = 30
-# Points to double the odds of converting when the original model's
-# scores do not vary (otherwise the scale follows their spread).
+# Points to double the odds of converting at least, and when the original
+# model's scores do not vary (otherwise the scale follows their spread):
+# whole points fine enough for the rounding to keep the ranking.
 DEFAULT_POINTS_TO_DOUBLE_ODDS = 20
 # A proposed activity rule counts one activity a day and three in a lifetime.
 NEW_RULE_MAX_PER_DAY = 1
@@ -93,20 +94,18 @@ class SeedFile:
 
     @classmethod
     def read(cls, path: Path) -> SeedFile:
-        """The records of the file: a quoted field may hold line breaks, so
-        a record ends at the first line ending outside quotes (where the
-        quotes read so far are even: a quote in a field is doubled)."""
-        lines = path.read_bytes().decode("utf-8").splitlines(keepends=True)
+        """The records of the file as the csv module reads them (a quoted
+        field may hold line breaks, a quote inside an unquoted field is a
+        quote), each with its lines as they were."""
+        text = path.read_bytes().decode("utf-8")
+        lines = io.StringIO(text, newline="").readlines()
         newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-        records, pending = [], ""
-        for line in lines[1:]:
-            pending += line
-            if pending.count('"') % 2 == 0:
-                records.append(pending)
-                pending = ""
-        if pending:
-            records.append(pending)
-        return cls(path, lines[0], records, newline)
+        reader = csv.reader(lines)
+        records, read = [], 0
+        for _ in reader:
+            records.append("".join(lines[read : reader.line_num]))
+            read = reader.line_num
+        return cls(path, records[0], records[1:], newline)
 
     @property
     def header(self) -> list[str]:
@@ -424,24 +423,35 @@ def evaluate(
     decays: dict[str, bool],
     names: list[str],
     at: str,
+    points: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per feature, its decayed count for every row of table `at` (lead_id,
     score_date, row_number): `hits` is a table of (lead_id, name, weight,
     activity_date, counts_from). A hit counts from counts_from on; its age
     and the lead's inactivity are from the activity's own day, as the
     warehouse's decay (an activity before the lead was created is already
-    that old on its first day)."""
+    that old on its first day). With points (one per name), what the
+    features are worth on each row instead, summed in SQL: a vector, for
+    tables of days too long for a matrix."""
     # The names are values, never SQL: a rule_id may hold any character.
-    con.execute("create or replace temp table non_decaying (name varchar)")
-    non_decaying = [[name] for name in names if not decays[name]]
-    if non_decaying:
-        con.executemany("insert into non_decaying values (?)", non_decaying)
+    con.execute(
+        "create or replace temp table feature_names"
+        " (name varchar, decays boolean, points double)"
+    )
+    con.executemany(
+        "insert into feature_names values (?, ?, ?)",
+        [
+            [name, decays[name], 1.0 if points is None else float(points[column])]
+            for column, name in enumerate(names)
+        ],
+    )
     factor = decay_sql(
         model,
         "point.score_date - hits.activity_date",
         "point.score_date - latest.latest_day",
     )
-    rows = con.execute(
+    per_feature = points is None
+    result = con.execute(
         f"""
         with latest as (
             select point.row_number, max(activities.activity_date) as latest_day
@@ -453,25 +463,30 @@ def evaluate(
         )
         select
             point.row_number,
-            hits.name,
+            {"hits.name," if per_feature else ""}
             sum(
-                hits.weight * case
-                    when hits.name in (select name from non_decaying)
-                        then 1.0
-                    else {factor}
+                hits.weight * feature_names.points * case
+                    when feature_names.decays then {factor}
+                    else 1.0
                 end
             ) as value
         from {at} as point
         inner join {hits} as hits
             on point.lead_id = hits.lead_id and hits.counts_from <= point.score_date
+        inner join feature_names on hits.name = feature_names.name
         left join latest on point.row_number = latest.row_number
         group by all
         """
-    ).fetchall()
+    )
+    values = result.fetchall() if per_feature else result.fetchnumpy()
     (count,) = con.execute(f"select count(*) from {at}").fetchone()
+    if not per_feature:
+        vector = np.zeros(count)
+        vector[values["row_number"].astype(int)] = values["value"]
+        return vector
     index = {name: column for column, name in enumerate(names)}
     matrix = np.zeros((count, len(names)))
-    for row_number, name, value in rows:
+    for row_number, name, value in values:
         # Rounded: a parallel sum may differ in its last bit between runs.
         matrix[row_number, index[name]] = round(value, 10)
     return matrix
@@ -644,10 +659,14 @@ def points_to_double_odds(log_odds: np.ndarray, original: np.ndarray) -> int:
     as the original model's (the same standard deviation). The points stay
     on the scale the analyst knows, and fine enough that rounding each rule
     to whole points keeps the ranking (at a fixed 20 points, a weak signal
-    gave rules of 1 or 2 points and rounding undid the regression)."""
-    if log_odds.std() == 0 or original.std() == 0:
+    gave rules of 1 or 2 points and rounding undid the regression). At
+    least DEFAULT_POINTS_TO_DOUBLE_ODDS, and that when either spread is
+    nothing but rounding noise."""
+    spread, learnt = original.std(), log_odds.std()
+    if learnt <= 1e-9 or spread <= 1e-9:
         return DEFAULT_POINTS_TO_DOUBLE_ODDS
-    return max(1, round(original.std() / log_odds.std() * math.log(2)))
+    per_doubling = round(spread / learnt * math.log(2))
+    return max(DEFAULT_POINTS_TO_DOUBLE_ODDS, per_doubling)
 
 
 def to_points(log_odds: np.ndarray, per_doubling: int) -> np.ndarray:
@@ -687,12 +706,14 @@ def describe(feature: Feature) -> str:
 
 @dataclass
 class Rises:
-    """The scores of the training leads on each day a score may rise (a
-    lead's first day, and every day it had an activity: points, or with
-    inactivity decay the end of a quiet spell) up to --train-until, every
-    activity read, and on the day before (-inf before its first day): a
-    lead entered a band from `bound` on the days its score reached the bound
-    from below it, as fct_handoffs counts an entry."""
+    """The scores of the training leads on each day a score may rise, up to
+    --train-until and with every activity read, and on the day before
+    (-inf before a lead's first day): a lead entered a band from `bound`
+    on the days its score reached the bound from below it, as fct_handoffs
+    counts an entry. A score may rise on a lead's first day, on a day with
+    an activity (points, or under inactivity decay the end of a quiet
+    spell) and, once it has negative points that decay, on any day (they
+    fade)."""
 
     after: np.ndarray
     before: np.ndarray
@@ -709,15 +730,36 @@ class Rises:
 
 
 def score_rises(
-    con: duckdb.DuckDBPyConnection, scores_at: Callable[[str], np.ndarray]
+    con: duckdb.DuckDBPyConnection,
+    scores_at: Callable[[str], np.ndarray],
+    fading: list[str],
+    until: dt.date,
 ) -> Rises:
     """Rises of the training leads; scores_at(table) scores every row of a
-    score_table."""
+    score_table; fading: the features with negative points that decay,
+    after whose first hit every day of a lead is scored."""
+    con.execute("create or replace temp table fading (name varchar)")
+    if fading:
+        con.executemany("insert into fading values (?)", [[name] for name in fading])
     score_table(
         con,
         "at_rises",
-        "select lead_id, created_date as score_date from training"
-        " union select lead_id, counts_from from activities",
+        """
+        select lead_id, created_date as score_date from training
+        union
+        select lead_id, counts_from from activities
+        union
+        select lead_id, cast(unnest(generate_series(
+            first_day, cast($until as date), interval 1 day
+        )) as date)
+        from (
+            select lead_id, min(counts_from) as first_day
+            from hits
+            where name in (select name from fading)
+            group by lead_id
+        )
+        """,
+        {"until": until},
     )
     score_table(
         con,
@@ -739,12 +781,11 @@ def score_rises(
 def capacity_bound(rises: Rises, weeks: float, per_week: float) -> float:
     """The whole-number lower bound whose entries a week (Rises.entries over
     `weeks`) is closest to per_week; of two equally close, the higher bound.
-    The count changes only at whole numbers just above a score before a
-    rise (floor + 1) or at a score reached (floor), so those are tried."""
+    A rise from b to a counts for the whole numbers from floor(b) + 1 to
+    floor(a), so the count is the same over runs of whole numbers that end
+    at a floor(a) or a floor(b): those are the bounds tried."""
     finite = rises.before[np.isfinite(rises.before)]
-    candidates = np.unique(
-        np.concatenate([np.floor(rises.after), np.floor(finite) + 1])
-    )
+    candidates = np.unique(np.concatenate([np.floor(rises.after), np.floor(finite)]))
     if candidates.size == 0:
         return 0.0
     gaps = np.abs(rises.entries(candidates) / weeks - per_week)
@@ -893,12 +934,15 @@ def excluded_leads(
     return int(count)
 
 
-def score_table(con: duckdb.DuckDBPyConnection, name: str, select: str) -> None:
+def score_table(
+    con: duckdb.DuckDBPyConnection, name: str, select: str, params: dict | None = None
+) -> None:
     """A table of (lead_id, score_date, row_number) to evaluate features at."""
     con.execute(
         f"create or replace temp table {name} as select lead_id, score_date,"
         " cast(row_number() over (order by lead_id, score_date) - 1 as integer)"
-        f" as row_number from ({select})"
+        f" as row_number from ({select})",
+        params or {},
     )
 
 
@@ -1039,15 +1083,39 @@ def feature_matrix(
     activity = evaluate(con, model, "hits", decays, names, at)
     if not fit_columns:
         return activity
+    fit = np.column_stack(fit_columns)[training_rows(con, at)]
+    return np.column_stack([activity, fit])
+
+
+def scores(
+    con: duckdb.DuckDBPyConnection,
+    model: dict[str, str],
+    features: list[Feature],
+    decays: dict[str, bool],
+    fit_columns: list[np.ndarray],
+    points: np.ndarray,
+    at: str,
+) -> np.ndarray:
+    """The scores the points give every row of table `at` (the features
+    times the points, without the matrix)."""
+    kinds = np.array([feature.kind for feature in features])
+    names = [f.rule["rule_id"] for f in features if f.kind == "activity"]
+    total = evaluate(con, model, "hits", decays, names, at, points[kinds == "activity"])
+    if fit_columns:
+        fit = np.column_stack(fit_columns) @ points[kinds == "fit"]
+        total += fit[training_rows(con, at)]
+    return total
+
+
+def training_rows(con: duckdb.DuckDBPyConnection, at: str) -> np.ndarray:
+    """For every row of table `at`, its lead's row in table training."""
     lead_of_row = con.execute(
         "select training_row from (select point.row_number, training_row from"
         f" {at} as point inner join (select lead_id, cast(row_number() over"
         " (order by lead_id) - 1 as integer) as training_row from training)"
         " using (lead_id)) order by row_number"
     ).fetchall()
-    rows = np.array([row[0] for row in lead_of_row], dtype=int)
-    fit = np.column_stack(fit_columns)[rows]
-    return np.column_stack([activity, fit])
+    return np.array([row[0] for row in lead_of_row], dtype=int)
 
 
 def new_rule_rows(
@@ -1211,12 +1279,18 @@ def calibrate(
         feature.points = int(points[column])
         feature.support, feature.lift = lift_of(matrix[:, column], outcome)
     after = matrix @ points
+    fading = [
+        feature.rule["rule_id"]
+        for feature in features
+        if feature.kind == "activity"
+        and feature.points < 0
+        and decays[feature.rule["rule_id"]]
+    ]
     rises = score_rises(
         con,
-        lambda at: (
-            feature_matrix(con, model_learnt, features, decays, fit_columns, at)
-            @ points
-        ),
+        lambda at: scores(con, model_learnt, features, decays, fit_columns, points, at),
+        fading,
+        until,
     )
     (first_day,) = con.execute("select min(created_date) from training").fetchone()
     weeks = ((until - first_day).days + 1) / 7

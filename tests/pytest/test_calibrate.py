@@ -101,9 +101,14 @@ def at(day: dt.date, hour: int = 10) -> str:
     return f"{day.isoformat()} {hour:02d}:00:00"
 
 
-def signal_sources(after: bool) -> dict[str, list[dict]]:
+def signal_sources(
+    after: bool, shared_when_sold: bool = False
+) -> dict[str, list[dict]]:
     """The hand-made sources; with `after`, more rows dated after
-    TRAIN_UNTIL: new leads, activities and CRM changes of old leads."""
+    TRAIN_UNTIL: new leads, activities and CRM changes of old leads; with
+    `shared_when_sold`, every converted lead shared a post on 04-27, after
+    sales qualified it and before TRAIN_UNTIL, and half of them on their
+    third day too."""
     rng = np.random.default_rng(15)
     tables: dict[str, list[dict]] = {
         "leads": [],
@@ -112,6 +117,7 @@ def signal_sources(after: bool) -> dict[str, list[dict]]:
         "form_submissions": [],
         "lead_stage_changes": [],
         "visitor_identities": [],
+        "social_events": [],
     }
     start = dt.date(2026, 1, 1)
     for number in range(400):
@@ -180,6 +186,20 @@ def signal_sources(after: bool) -> dict[str, list[dict]]:
                     "changed_at": at(created + dt.timedelta(days=20)),
                 }
             )
+            if shared_when_sold:
+                days = [dt.date(2026, 4, 27)]
+                if number % 2:  # half of them shared early too
+                    days.append(created + dt.timedelta(days=2))
+                tables["social_events"] += [
+                    {
+                        "event_id": f"x{lead}{day}",
+                        "lead_id": lead,
+                        "network": "linkedin",
+                        "event_type": "share",
+                        "occurred_at": at(day),
+                    }
+                    for day in days
+                ]
         if after and number % 3 == 0:  # more activity and outcomes after
             tables["form_submissions"].append(
                 {
@@ -255,10 +275,12 @@ def signal_sources(after: bool) -> dict[str, list[dict]]:
     return tables
 
 
-def build_signal_project(root: Path, after: bool) -> Project:
+def build_signal_project(
+    root: Path, after: bool, shared_when_sold: bool = False
+) -> Project:
     project = make_project(root)
     write_signal_model(project)
-    load_sources(project.warehouse, signal_sources(after))
+    load_sources(project.warehouse, signal_sources(after, shared_when_sold))
     project.build("--vars", AS_OF)
     return project
 
@@ -340,8 +362,15 @@ def test_the_points_spread_the_scores_as_the_original_model() -> None:
     assert per_doubling == 208
     points = calibrate.to_points(np.array([0.05, 0.1, -0.02]), per_doubling)
     assert points.tolist() == [15, 30, -6]
-    # An original model whose scores do not vary gives no scale: 20 points.
+    # An original model whose scores do not vary gives no scale: 20 points;
+    # so do scores that vary by rounding noise (a standard deviation of
+    # 5.6e-17 for ten scores of 0.3) and a spread that would make a doubling
+    # fewer points (0.5 against 0.5: 1 point a doubling, too coarse).
     assert calibrate.points_to_double_odds(np.array([0.0, 1.0]), np.zeros(2)) == 20
+    noise = np.full(10, 0.3)
+    assert calibrate.points_to_double_odds(np.arange(10.0), noise) == 20
+    assert calibrate.points_to_double_odds(noise, np.arange(10.0)) == 20
+    assert calibrate.points_to_double_odds(np.array([0, 1.0]), np.array([0, 1.0])) == 20
 
 
 def test_the_written_seeds_are_valid_and_build(calibrated) -> None:
@@ -393,6 +422,32 @@ def test_no_row_after_train_until_is_read(calibrated, tmp_path: Path) -> None:
     again = changed.root / "calibrated_seeds"
     shutil.copytree(changed.root / "seeds", again)
     run_calibrate(changed, again)
+    for name in SEEDS:
+        assert (again / f"{name}.csv").read_bytes() == (
+            seeds / f"{name}.csv"
+        ).read_bytes(), name
+
+
+def test_what_leads_did_after_sales_touched_them_is_not_learnt(
+    calibrated, tmp_path: Path
+) -> None:
+    """Every converted lead, and only they, shared a post after sales had
+    qualified it and before TRAIN_UNTIL; half of them had shared one on
+    their third day. A lead is described the day before sales touched it:
+    the early shares are its own, but none in the last 30 days before
+    TRAIN_UNTIL, so no rule is proposed on them (the late ones would make
+    it recent, and the strongest rule). The draft is the same, byte for
+    byte."""
+    _, seeds, _ = calibrated
+    shared = build_signal_project(tmp_path / "shared", False, shared_when_sold=True)
+    (count,) = shared.query(
+        "select count(*) from intermediate.int_activities_unioned"
+        " where activity_type = 'social.share'"
+    )[0]
+    assert count > 30
+    again = shared.root / "calibrated_seeds"
+    shutil.copytree(shared.root / "seeds", again)
+    run_calibrate(shared, again)
     for name in SEEDS:
         assert (again / f"{name}.csv").read_bytes() == (
             seeds / f"{name}.csv"
@@ -506,6 +561,8 @@ def test_a_description_over_several_lines_is_one_row(
     )
     other = 'other_rule,other,email.open,,,,1,email,,,false,"Two lines:\n'
     other += 'x,signal_calibrated,email.open,,,,1,email,,,false,y"\n'
+    # A quote inside an unquoted field is a quote, as the csv module reads it.
+    other += 'other_inch,other,email.open,,,,1,email,,,false,Saw the 27" screen\n'
     path.write_text(text + other)
     with (seeds / "score_categories.csv").open("a") as file:
         file.write("other,email,\n")
@@ -594,7 +651,13 @@ def test_the_features_replay_the_warehouse_scores(tmp_path: Path) -> None:
     10-day half-life it is worth 10 x 0.5 ^ 2.8 = 1.436, and under
     inactivity decay (25 % every 7 quiet days) A has been quiet 28 days:
     10 x 0.75 ^ 4 = 3.164. Every lead's score on every month-start is the
-    warehouse's (int_leads_scored_for_backtest)."""
+    warehouse's (int_leads_scored_for_backtest). And the entries into hot
+    counted for the bands are the warehouse's handoffs, one of them by decay
+    alone: lead E registered for a webinar (25 points that do not decay) and
+    bounced (-15 that do) on 01-12, 10 points, and reached hot's 20 when the
+    bounce had faded under 5 points: on 01-28 under the half-life (15 x 0.5
+    ^ 1.6 = 4.95; on 01-27 it was 5.30), on 02-09 under inactivity decay
+    (four quiet weeks: 15 x 0.75 ^ 4 = 4.75; three leave 6.33)."""
     until = dt.date(2026, 3, 31)
     project = make_project(tmp_path / "p")
     write_seed(
@@ -610,6 +673,8 @@ def test_the_features_replay_the_warehouse_scores(tmp_path: Path) -> None:
     rules = [
         "{0}_views,{0},web.page_view,,,,10,engagement,,,true,Page view",
         "{0}_demo,{0},form.submit,demo-request,,,20,intent,,,true,Demo request",
+        "{0}_webinar,{0},form.submit,webinar-registration,,,25,intent,,,false,x",
+        "{0}_bounce,{0},email.bounce,,,,-15,engagement,,,true,Email bounced",
     ]
     write_seed(
         project.root,
@@ -648,6 +713,7 @@ def test_the_features_replay_the_warehouse_scores(tmp_path: Path) -> None:
         [f"{m},hot,enter,route_to_sales,sdr,24,x" for m in ("halving", "quiet")],
     )
     leads = {"A": "2026-02-10", "B": "2026-01-05", "C": "2026-01-15", "D": "2026-02-20"}
+    leads["E"] = "2026-01-10"
     views = [
         ("vA", None, "2026-02-01"),
         ("vB", "B", "2026-01-06"),
@@ -691,6 +757,22 @@ def test_the_features_replay_the_warehouse_scores(tmp_path: Path) -> None:
                     "lead_id": "B",
                     "form_id": "demo-request",
                     "submitted_at": "2026-02-20 10:00:00",
+                },
+                {
+                    "submission_id": "s2",
+                    "lead_id": "E",
+                    "form_id": "webinar-registration",
+                    "submitted_at": "2026-01-12 10:00:00",
+                },
+            ],
+            "email_events": [
+                {
+                    "event_id": "e1",
+                    "lead_id": "E",
+                    "campaign_id": "c",
+                    "email_id": "m",
+                    "event_type": "bounce",
+                    "occurred_at": "2026-01-12 11:00:00",
                 }
             ],
         },
@@ -702,6 +784,7 @@ def test_the_features_replay_the_warehouse_scores(tmp_path: Path) -> None:
         for name in ("scoring_models", "activity_rules", "fit_rules")
     }
     expected_a = {"halving": 10 * 0.5**2.8, "quiet": 10 * 0.75**4}
+    expected_e = {"halving": dt.date(2026, 1, 28), "quiet": dt.date(2026, 2, 9)}
     for model_id in ("halving", "quiet"):
         model = next(m for m in seeds["scoring_models"] if m["model_id"] == model_id)
         calibrate.load_training_leads(con, model_id, until, "sql")
@@ -740,7 +823,7 @@ def test_the_features_replay_the_warehouse_scores(tmp_path: Path) -> None:
                 [model_id],
             ).fetchall()
         }
-        assert len(warehouse) == 6, warehouse  # B, C on 02-01; A to D on 03-01
+        assert len(warehouse) == 8, warehouse  # B, C, E on 02-01; all on 03-01
         assert replayed[("A", dt.date(2026, 3, 1))] == pytest.approx(
             expected_a[model_id]
         )
@@ -755,12 +838,25 @@ def test_the_features_replay_the_warehouse_scores(tmp_path: Path) -> None:
             matrix = calibrate.feature_matrix(con, *replay, at)
             return calibrate.original_scores(replay[0], replay[1], matrix, {})
 
-        rises = calibrate.score_rises(con, original_at)
+        fading = [
+            f.rule["rule_id"]
+            for f in features
+            if f.kind == "activity"
+            and f.original_points < 0
+            and decays[f.rule["rule_id"]]
+        ]
+        rises = calibrate.score_rises(con, original_at, fading, until)
         ((handoffs,),) = con.execute(
             "select count(*) from marts.fct_handoffs"
             " where model_id = ? and handoff_date <= ?",
             [model_id, until],
         ).fetchall()
-        assert handoffs >= 2
+        assert handoffs >= 3
+        by_decay = con.execute(
+            "select handoff_date from marts.fct_handoffs"
+            " where model_id = ? and lead_id = 'E'",
+            [model_id],
+        ).fetchall()
+        assert by_decay == [(expected_e[model_id],)]
         assert rises.entries(np.array([20.0])).tolist() == [handoffs]
     con.close()

@@ -54,6 +54,16 @@ def test_the_bound_that_gives_the_capacity() -> None:
     assert calibrate.capacity_bound(rises, 1, 2) == 45
 
 
+def test_the_highest_bound_of_a_count() -> None:
+    # Three rises to 10, from nothing, 3 and 6: 1 entry from bounds 1 to 3,
+    # 2 from 4 to 6, 3 from 7 to 10. One a week is from 3, two from 6 (the
+    # highest bound of each count, not the lowest).
+    rises = calibrate.Rises(np.array([10.0, 10.0, 10.0]), np.array([NEVER, 3.0, 6.0]))
+    assert rises.entries(np.array([3.0, 4.0, 6.0, 7.0])).tolist() == [1, 2, 2, 3]
+    assert calibrate.capacity_bound(rises, 1, 1) == 3
+    assert calibrate.capacity_bound(rises, 1, 2) == 6
+
+
 def test_a_lead_that_falls_and_rises_again_enters_again() -> None:
     # Over one week, a lead at 40 on its first day falls to 35 and rises to
     # 41, falls to 38 and rises to 42: from 39, 3 entries (first day, 35 to
