@@ -778,6 +778,20 @@ def score_rises(
     return Rises(scores_at("at_rises"), before)
 
 
+def fading(
+    features: list[Feature], decays: dict[str, bool], points: np.ndarray
+) -> list[str]:
+    """The activity features whose points are negative and decay: once a
+    lead has them, its score may rise on any day, as they fade."""
+    return [
+        feature.rule["rule_id"]
+        for feature, feature_points in zip(features, points, strict=True)
+        if feature.kind == "activity"
+        and feature_points < 0
+        and decays[feature.rule["rule_id"]]
+    ]
+
+
 def capacity_bound(rises: Rises, weeks: float, per_week: float) -> float:
     """The whole-number lower bound whose entries a week (Rises.entries over
     `weeks`) is closest to per_week; of two equally close, the higher bound.
@@ -1279,17 +1293,10 @@ def calibrate(
         feature.points = int(points[column])
         feature.support, feature.lift = lift_of(matrix[:, column], outcome)
     after = matrix @ points
-    fading = [
-        feature.rule["rule_id"]
-        for feature in features
-        if feature.kind == "activity"
-        and feature.points < 0
-        and decays[feature.rule["rule_id"]]
-    ]
     rises = score_rises(
         con,
         lambda at: scores(con, model_learnt, features, decays, fit_columns, points, at),
-        fading,
+        fading(features, decays, points),
         until,
     )
     (first_day,) = con.execute("select min(created_date) from training").fetchone()

@@ -401,6 +401,18 @@ def test_the_written_seeds_are_valid_and_build(calibrated) -> None:
     assert scored == [("signal", 400), ("signal_calibrated", 400)]
 
 
+def assert_same_draft(project: Project, seeds: Path) -> None:
+    """Calibrated on the project's warehouse, the draft is the one in
+    seeds, byte for byte."""
+    again = project.root / "calibrated_seeds"
+    shutil.copytree(project.root / "seeds", again)
+    run_calibrate(project, again)
+    for name in SEEDS:
+        assert (again / f"{name}.csv").read_bytes() == (
+            seeds / f"{name}.csv"
+        ).read_bytes(), name
+
+
 def test_no_row_after_train_until_is_read(calibrated, tmp_path: Path) -> None:
     """New leads, activities and CRM outcomes after TRAIN_UNTIL (some of
     them turning non-converted leads into converted ones), and earlier
@@ -419,13 +431,7 @@ def test_no_row_after_train_until_is_read(calibrated, tmp_path: Path) -> None:
         [TRAIN_UNTIL],
     )[0]
     assert stitched > 20  # and the earlier visits that became the leads' later
-    again = changed.root / "calibrated_seeds"
-    shutil.copytree(changed.root / "seeds", again)
-    run_calibrate(changed, again)
-    for name in SEEDS:
-        assert (again / f"{name}.csv").read_bytes() == (
-            seeds / f"{name}.csv"
-        ).read_bytes(), name
+    assert_same_draft(changed, seeds)
 
 
 def test_what_leads_did_after_sales_touched_them_is_not_learnt(
@@ -445,13 +451,7 @@ def test_what_leads_did_after_sales_touched_them_is_not_learnt(
         " where activity_type = 'social.share'"
     )[0]
     assert count > 30
-    again = shared.root / "calibrated_seeds"
-    shutil.copytree(shared.root / "seeds", again)
-    run_calibrate(shared, again)
-    for name in SEEDS:
-        assert (again / f"{name}.csv").read_bytes() == (
-            seeds / f"{name}.csv"
-        ).read_bytes(), name
+    assert_same_draft(shared, seeds)
 
 
 def test_a_rule_id_with_a_quote_is_a_value_not_sql() -> None:
@@ -838,13 +838,8 @@ def test_the_features_replay_the_warehouse_scores(tmp_path: Path) -> None:
             matrix = calibrate.feature_matrix(con, *replay, at)
             return calibrate.original_scores(replay[0], replay[1], matrix, {})
 
-        fading = [
-            f.rule["rule_id"]
-            for f in features
-            if f.kind == "activity"
-            and f.original_points < 0
-            and decays[f.rule["rule_id"]]
-        ]
+        original = np.array([f.original_points or 0 for f in features])
+        fading = calibrate.fading(features, decays, original)
         rises = calibrate.score_rises(con, original_at, fading, until)
         ((handoffs,),) = con.execute(
             "select count(*) from marts.fct_handoffs"
