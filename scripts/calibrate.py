@@ -438,13 +438,12 @@ def evaluate(
         "create or replace temp table feature_names"
         " (name varchar, decays boolean, points double)"
     )
-    con.executemany(
-        "insert into feature_names values (?, ?, ?)",
-        [
-            [name, decays[name], 1.0 if points is None else float(points[column])]
-            for column, name in enumerate(names)
-        ],
-    )
+    rows = [
+        [name, decays[name], 1.0 if points is None else float(points[column])]
+        for column, name in enumerate(names)
+    ]
+    if rows:
+        con.executemany("insert into feature_names values (?, ?, ?)", rows)
     factor = decay_sql(
         model,
         "point.score_date - hits.activity_date",
@@ -482,7 +481,8 @@ def evaluate(
     (count,) = con.execute(f"select count(*) from {at}").fetchone()
     if not per_feature:
         vector = np.zeros(count)
-        vector[values["row_number"].astype(int)] = values["value"]
+        # Rounded: a parallel sum may differ in its last bit between runs.
+        vector[values["row_number"].astype(int)] = np.round(values["value"], 10)
         return vector
     index = {name: column for column, name in enumerate(names)}
     matrix = np.zeros((count, len(names)))
@@ -797,9 +797,14 @@ def capacity_bound(rises: Rises, weeks: float, per_week: float) -> float:
     `weeks`) is closest to per_week; of two equally close, the higher bound.
     A rise from b to a counts for the whole numbers from floor(b) + 1 to
     floor(a), so the count is the same over runs of whole numbers that end
-    at a floor(a) or a floor(b): those are the bounds tried."""
+    at a floor(a) or a floor(b): those are the bounds tried, and the
+    lowest bound above every score, where no lead enters (that run has no
+    highest bound)."""
     finite = rises.before[np.isfinite(rises.before)]
-    candidates = np.unique(np.concatenate([np.floor(rises.after), np.floor(finite)]))
+    above = np.floor(rises.after.max(initial=-1.0)) + 1
+    candidates = np.unique(
+        np.concatenate([np.floor(rises.after), np.floor(finite), [above]])
+    )
     if candidates.size == 0:
         return 0.0
     gaps = np.abs(rises.entries(candidates) / weeks - per_week)

@@ -482,6 +482,13 @@ def test_a_rule_id_with_a_quote_is_a_value_not_sql() -> None:
     )
     assert matrix[0, 0] == 1.0  # not decaying
     assert matrix[0, 1] == pytest.approx(0.5)  # one half-life later
+    # A model without activity features has no columns, and scores 0.
+    assert calibrate.evaluate(con, model, "quoted_hits", {}, [], "at_day").shape == (
+        1,
+        0,
+    )
+    empty = calibrate.evaluate(con, model, "quoted_hits", {}, [], "at_day", np.zeros(0))
+    assert empty.tolist() == [0.0]
 
 
 def edit_seed(path: Path, old: str, new: str) -> None:

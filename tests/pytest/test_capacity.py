@@ -64,6 +64,13 @@ def test_the_highest_bound_of_a_count() -> None:
     assert calibrate.capacity_bound(rises, 1, 2) == 6
 
 
+def test_a_capacity_closest_to_no_entry() -> None:
+    # Two entries over 100 weeks, to 10 and 20: a capacity of 0.001 a week
+    # is closest to none (0.02 a week for one entry), from 21.
+    rises = calibrate.Rises(np.array([10.0, 20.0]), np.full(2, NEVER))
+    assert calibrate.capacity_bound(rises, 100, 0.001) == 21
+
+
 def test_a_lead_that_falls_and_rises_again_enters_again() -> None:
     # Over one week, a lead at 40 on its first day falls to 35 and rises to
     # 41, falls to 38 and rises to 42: from 39, 3 entries (first day, 35 to
