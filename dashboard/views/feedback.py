@@ -130,8 +130,13 @@ st.caption(
     " the CRM by the due time), breached (later, or not at all and past due),"
     " open (not yet answered, still in time)."
 )
+# The routing actions with an SLA of the selected models and days.
+SLA_ACTIONS = """from marts.fct_routing_actions
+    where sla_hours is not null
+        and list_contains(?, model_id)
+        and transition_date between ? and ?"""
 sla = warehouse.query(
-    """
+    f"""
     select
         model_id,
         action,
@@ -139,10 +144,7 @@ sla = warehouse.query(
         count(*) filter (where sla_status = 'met') as met,
         count(*) filter (where sla_status = 'breached') as breached,
         count(*) filter (where sla_status = 'open') as open
-    from marts.fct_routing_actions
-    where sla_hours is not null
-        and list_contains(?, model_id)
-        and transition_date between ? and ?
+    {SLA_ACTIONS}
     group by all
     order by all
     """,
@@ -153,16 +155,13 @@ if sla.empty:
 else:
     warehouse.show_table(sla)
     weekly = warehouse.query(
-        """
+        f"""
         select
             model_id,
             date_trunc('week', transition_date) as week,
             sla_status,
             count(*) as actions
-        from marts.fct_routing_actions
-        where sla_hours is not null
-            and list_contains(?, model_id)
-            and transition_date between ? and ?
+        {SLA_ACTIONS}
         group by all
         order by all
         """,

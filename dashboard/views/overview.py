@@ -10,8 +10,14 @@ filters = warehouse.filters()
 models = filters.models
 st.title("Overview")
 
+# The selected models' current scores, with their group's sort order.
+SCORES_WITH_GROUPS = """from marts.fct_lead_scores as scores
+    left join scoring_model.score_groups as groups
+        on scores.model_id = groups.model_id
+        and scores.group_name = groups.group_name
+    where list_contains(?, scores.model_id)"""
 groups = warehouse.query(
-    """
+    f"""
     select
         scores.model_id,
         scores.group_name,
@@ -19,11 +25,7 @@ groups = warehouse.query(
         count(*) filter (where scores.is_sales_ready) as sales_ready_leads,
         round(avg(scores.lead_score), 1) as average_score,
         min(groups.sort_order) as sort_order
-    from marts.fct_lead_scores as scores
-    left join scoring_model.score_groups as groups
-        on scores.model_id = groups.model_id
-        and scores.group_name = groups.group_name
-    where list_contains(?, scores.model_id)
+    {SCORES_WITH_GROUPS}
     group by scores.model_id, scores.group_name
     order by scores.model_id, sort_order
     """,
@@ -41,7 +43,7 @@ warehouse.show_table(groups.drop(columns="sort_order"))
 
 st.subheader("Score distribution")
 distribution = warehouse.query(
-    """
+    f"""
     select
         scores.model_id,
         scores.group_name,
@@ -49,11 +51,7 @@ distribution = warehouse.query(
         floor(scores.lead_score / 10) * 10 + 10 as score_to,
         count(*) as leads,
         min(groups.sort_order) as sort_order
-    from marts.fct_lead_scores as scores
-    left join scoring_model.score_groups as groups
-        on scores.model_id = groups.model_id
-        and scores.group_name = groups.group_name
-    where list_contains(?, scores.model_id)
+    {SCORES_WITH_GROUPS}
     group by scores.model_id, scores.group_name, score_from, score_to
     order by all
     """,

@@ -285,24 +285,17 @@ def build_signal_project(
     return project
 
 
+def signal_arguments(seeds: Path) -> list[str]:
+    """The command line's arguments for the signal model."""
+    return ["--model", "signal", "--train-until", TRAIN_UNTIL, "--seeds", str(seeds)]
+
+
 def run_calibrate(project: Project, seeds: Path) -> str:
     """The command line, on the project's warehouse."""
     os.environ["LEAD_SCORING_DUCKDB"] = str(project.warehouse)
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
-        assert (
-            calibrate.main(
-                [
-                    "--model",
-                    "signal",
-                    "--train-until",
-                    TRAIN_UNTIL,
-                    "--seeds",
-                    str(seeds),
-                ]
-            )
-            == 0
-        )
+        assert calibrate.main(signal_arguments(seeds)) == 0
     return output.getvalue()
 
 
@@ -538,16 +531,7 @@ def test_seeds_edited_since_the_build_are_refused(calibrated, tmp_path: Path) ->
         edit_seed(seeds / f"{name}.csv", old, new)
         before = {seed: (seeds / f"{seed}.csv").read_bytes() for seed in SEEDS}
         with pytest.raises(SystemExit) as refused:
-            calibrate.main(
-                [
-                    "--model",
-                    "signal",
-                    "--train-until",
-                    TRAIN_UNTIL,
-                    "--seeds",
-                    str(seeds),
-                ]
-            )
+            calibrate.main(signal_arguments(seeds))
         assert message in str(refused.value.code), refused.value.code
         assert {seed: (seeds / f"{seed}.csv").read_bytes() for seed in SEEDS} == before
 
