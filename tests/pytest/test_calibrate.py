@@ -801,6 +801,12 @@ def test_the_features_replay_the_warehouse_scores(tmp_path: Path) -> None:
             con, model, features, decays, fit_columns, "at_months"
         )
         scores = calibrate.original_scores(model, features, matrix, {})
+        # Summed in SQL (as for the bands), the same scores.
+        points = np.array([f.original_points for f in features], dtype=float)
+        summed = calibrate.scores(
+            con, model, features, decays, fit_columns, points, "at_months"
+        )
+        assert summed.tolist() == pytest.approx(scores.tolist())
         keys = con.execute(
             "select lead_id, score_date from at_months order by row_number"
         ).fetchall()
