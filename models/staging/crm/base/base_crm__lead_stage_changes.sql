@@ -18,12 +18,14 @@ leads as (
 renamed as (
 
     select
-        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
-        trim(stage) as stage,
-        cast(owner_id as {{ dbt.type_string() }}) as owner_id,
+        {{ clean_id('lead_id') }} as lead_id,
+        nullif(trim(stage), '') as stage,
+        {{ clean_id('owner_id') }} as owner_id,
         {{ cast_or_flag('amount', dbt.type_numeric()) }},
         {{ cast_or_flag('changed_at', dbt.type_timestamp()) }},
-        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
+        {{ cast_or_flag(
+            '_loaded_at', dbt.type_timestamp(), loaded_at_column('crm')
+        ) }}
     from source
 
 ),

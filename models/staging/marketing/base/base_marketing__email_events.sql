@@ -18,14 +18,16 @@ leads as (
 renamed as (
 
     select
-        cast(event_id as {{ dbt.type_string() }}) as event_id,
-        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
-        cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
-        cast(email_id as {{ dbt.type_string() }}) as email_id,
-        lower(trim(event_type)) as event_type,
+        {{ clean_id('event_id') }} as event_id,
+        {{ clean_id('lead_id') }} as lead_id,
+        {{ clean_id('campaign_id') }} as campaign_id,
+        {{ clean_id('email_id') }} as email_id,
+        nullif(lower(trim(event_type)), '') as event_type,
         link_url,
         {{ cast_or_flag('occurred_at', dbt.type_timestamp()) }},
-        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
+        {{ cast_or_flag(
+            '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
+        ) }}
     from source
 
 ),

@@ -19,10 +19,12 @@ submissions as (
 renamed as (
 
     select
-        cast(submission_id as {{ dbt.type_string() }}) as submission_id,
-        cast(question_id as {{ dbt.type_string() }}) as question_id,
+        {{ clean_id('submission_id') }} as submission_id,
+        {{ clean_id('question_id') }} as question_id,
         trim(answer) as answer,
-        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
+        {{ cast_or_flag(
+            '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
+        ) }}
     from source
 
 ),

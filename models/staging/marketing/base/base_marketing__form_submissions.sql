@@ -18,13 +18,15 @@ leads as (
 renamed as (
 
     select
-        cast(submission_id as {{ dbt.type_string() }}) as submission_id,
-        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
-        cast(visitor_id as {{ dbt.type_string() }}) as visitor_id,
-        cast(form_id as {{ dbt.type_string() }}) as form_id,
+        {{ clean_id('submission_id') }} as submission_id,
+        {{ clean_id('lead_id') }} as lead_id,
+        {{ clean_id('visitor_id') }} as visitor_id,
+        {{ clean_id('form_id') }} as form_id,
         page_url,
         {{ cast_or_flag('submitted_at', dbt.type_timestamp()) }},
-        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
+        {{ cast_or_flag(
+            '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
+        ) }}
     from source
 
 ),

@@ -12,7 +12,7 @@ source as (
 renamed as (
 
     select
-        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
+        {{ clean_id('lead_id') }} as lead_id,
         lower(trim(email)) as raw_email,
         trim(job_title) as job_title,
         trim(department) as department,
@@ -23,7 +23,9 @@ renamed as (
         {{ cast_or_flag('company_size', dbt.type_int()) }},
         {{ cast_or_flag('created_at', dbt.type_timestamp()) }},
         {{ cast_or_flag('updated_at', dbt.type_timestamp()) }},
-        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
+        {{ cast_or_flag(
+            '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
+        ) }}
     from source
 
 ),

@@ -18,12 +18,14 @@ leads as (
 renamed as (
 
     select
-        cast(event_id as {{ dbt.type_string() }}) as event_id,
-        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
-        lower(trim(network)) as network,
-        lower(trim(event_type)) as event_type,
+        {{ clean_id('event_id') }} as event_id,
+        {{ clean_id('lead_id') }} as lead_id,
+        nullif(lower(trim(network)), '') as network,
+        nullif(lower(trim(event_type)), '') as event_type,
         {{ cast_or_flag('occurred_at', dbt.type_timestamp()) }},
-        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
+        {{ cast_or_flag(
+            '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
+        ) }}
     from source
 
 ),

@@ -19,10 +19,12 @@ leads as (
 renamed as (
 
     select
-        cast(visitor_id as {{ dbt.type_string() }}) as visitor_id,
-        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
+        {{ clean_id('visitor_id') }} as visitor_id,
+        {{ clean_id('lead_id') }} as lead_id,
         {{ cast_or_flag('identified_at', dbt.type_timestamp()) }},
-        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
+        {{ cast_or_flag(
+            '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
+        ) }}
     from source
 
 ),

@@ -1,5 +1,6 @@
 -- Every raw web event, cleaned, with why it is quarantined (null: it is
--- good).
+-- good). A duration that does not cast or is negative is dropped and
+-- flagged; the event is scored without it.
 with
 
 source as (
@@ -18,15 +19,17 @@ leads as (
 renamed as (
 
     select
-        cast(event_id as {{ dbt.type_string() }}) as event_id,
-        cast(visitor_id as {{ dbt.type_string() }}) as visitor_id,
-        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
-        lower(trim(event_type)) as event_type,
+        {{ clean_id('event_id') }} as event_id,
+        {{ clean_id('visitor_id') }} as visitor_id,
+        {{ clean_id('lead_id') }} as lead_id,
+        nullif(lower(trim(event_type)), '') as event_type,
         page_url,
-        cast(asset_id as {{ dbt.type_string() }}) as asset_id,
+        {{ clean_id('asset_id') }} as asset_id,
         {{ cast_or_flag('duration_seconds', dbt.type_int()) }},
         {{ cast_or_flag('occurred_at', dbt.type_timestamp()) }},
-        {{ cast_or_flag('_loaded_at', dbt.type_timestamp()) }}
+        {{ cast_or_flag(
+            '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
+        ) }}
     from source
 
 ),
@@ -84,8 +87,12 @@ final as (
             row_problem,
             case when version_rank > 1 then 'duplicate_key' end
         ) as quarantine_reason,
-        duration_seconds,
+        case
+            when duration_seconds >= 0 then duration_seconds
+        end as duration_seconds,
         has_uncastable_duration_seconds,
+        coalesce(duration_seconds < 0, false)
+            as has_negative_duration_seconds,
         occurred_at,
         _loaded_at
     from ranked
