@@ -1,17 +1,17 @@
 {#- What an incremental run of the score state rescores, decided when the
     calling model runs, from the last finished run in rpt_scoring_runs (the
-    latest one of an earlier dbt invocation) and the seed fingerprints:
+    latest one of an earlier dbt invocation):
     - rescore_from: the last run's as_of minus the `lookback_days` var. A
       lead with an activity, an identification or its creation on or after
       that day is rescored from its first day. None: rescore every lead.
-    - rescored_models: models scored in full (a new seed fingerprint, or
-      not scored by the last run); changed_models: those of them whose seeds
-      changed since the last run (their new transitions are `model_change`).
     - loaded_through: the latest _loaded_at the last run had seen;
       last_run_started_at: when the last run started (state rows scored
       after it were rescored by this run, or by one that failed);
       rescored_rows: that as a SQL condition on scored_at (true when
       everything is rescored).
+    - runs: the run log's relation; int_seed_fingerprints_compared joins
+      its last run's fingerprints to decide which models are rescored in
+      full (no model id is pasted into SQL).
     A full refresh, a first run or a missing run log rescores everything,
     and so does a missing table of `for_model` (default: the calling model),
     the incremental model whose point of view is taken. -#}
@@ -22,20 +22,11 @@
         'loaded_through': none,
         'last_run_started_at': none,
         'rescored_rows': 'true',
-        'rescored_models': [],
-        'changed_models': [],
+        'runs': none,
     } -%}
-    {%- set fingerprints_relation = ref('int_seed_fingerprints') -%}
-    {%- if not execute or load_relation(fingerprints_relation) is none -%}
+    {%- if not execute -%}
         {{ return(window) }}
     {%- endif -%}
-
-    {%- set fingerprints = {} -%}
-    {%- for row in run_query(
-        'select model_id, seed_fingerprint from ' ~ fingerprints_relation
-    ) -%}
-        {%- do fingerprints.update({row[0]: row[1]}) -%}
-    {%- endfor -%}
 
     {%- set runs_node = graph.nodes['model.lead_scoring.rpt_scoring_runs'] -%}
     {%- set runs = adapter.get_relation(
@@ -54,8 +45,7 @@
     {%- set last_run = [] -%}
     {%- if incremental and runs is not none -%}
         {%- set last_run = run_query(
-            "select model_id, seed_fingerprint,"
-            ~ " cast(as_of as " ~ dbt.type_string() ~ "),"
+            "select cast(as_of as " ~ dbt.type_string() ~ "),"
             ~ " cast(loaded_through as " ~ dbt.type_string() ~ "),"
             ~ " cast(run_started_at as " ~ dbt.type_string() ~ ")"
             ~ " from " ~ runs
@@ -64,15 +54,10 @@
         ).rows -%}
     {%- endif -%}
     {%- if last_run | length == 0 -%}
-        {%- do window.update({'rescored_models': fingerprints.keys() | list}) -%}
         {{ return(window) }}
     {%- endif -%}
 
-    {%- set previous = {} -%}
-    {%- for row in last_run -%}
-        {%- do previous.update({row[0]: row[1]}) -%}
-    {%- endfor -%}
-    {%- set previous_as_of = last_run[0][2] -%}
+    {%- set previous_as_of = last_run[0][0] -%}
     {%- if as_of_text() < previous_as_of -%}
         {{ exceptions.raise_compiler_error(
             "as_of " ~ as_of_text() ~ " is before the last run's as_of "
@@ -84,25 +69,14 @@
         modules.datetime.date.fromisoformat(previous_as_of)
         - modules.datetime.timedelta(days=var('lookback_days') | int)
     ).isoformat() -%}
-    {%- set rescored_models = [] -%}
-    {%- set changed_models = [] -%}
-    {%- for model_id, fingerprint in fingerprints.items() -%}
-        {%- if previous.get(model_id) != fingerprint -%}
-            {%- do rescored_models.append(model_id) -%}
-        {%- endif -%}
-        {%- if model_id in previous and previous[model_id] != fingerprint -%}
-            {%- do changed_models.append(model_id) -%}
-        {%- endif -%}
-    {%- endfor -%}
     {%- do window.update({
         'rescore_from': rescore_from,
         'previous_as_of': previous_as_of,
-        'loaded_through': last_run[0][3],
-        'last_run_started_at': last_run[0][4],
-        'rescored_rows': "scored_at > cast('" ~ last_run[0][4] ~ "' as "
+        'loaded_through': last_run[0][1],
+        'last_run_started_at': last_run[0][2],
+        'rescored_rows': "scored_at > cast('" ~ last_run[0][2] ~ "' as "
             ~ dbt.type_timestamp() ~ ")",
-        'rescored_models': rescored_models | sort,
-        'changed_models': changed_models | sort,
+        'runs': runs,
     }) -%}
     {{ return(window) }}
 {% endmacro %}

@@ -5,9 +5,7 @@
     unique_key='model_id',
     partition_by=['model_id'] if target.type == 'spark' else none,
 ) }}
--- depends_on: {{ ref('int_seed_fingerprints') }}
 {%- set window = scoring_window() %}
-{%- set changed_models = "'" ~ window.changed_models | join("', '") ~ "'" %}
 {%- set previous_as_of =
     "cast('" ~ (window.previous_as_of or as_of_text()) ~ "' as date)" %}
 {%- set columns = [
@@ -27,6 +25,16 @@ transitions as (
         lead_score,
         transition_date
     from {{ ref('int_group_moves') }}
+
+),
+
+-- is_changed: the model's seeds changed since the last run.
+seed_changes as (
+
+    select
+        model_id,
+        is_changed
+    from {{ ref('int_seed_fingerprints_compared') }}
 
 ),
 
@@ -106,7 +114,7 @@ final as (
             when previous.cause = 'model_change' then previous.cause
             when
                 previous.lead_id is null
-                and computed.model_id in ({{ changed_models }})
+                and seed_changes.is_changed
                 and computed.transition_date <= {{ previous_as_of }}
                 then 'model_change'
             else computed.cause
@@ -122,6 +130,8 @@ final as (
             and coalesce(computed.from_group, '')
             = coalesce(previous.from_group, '')
             and computed.to_group = previous.to_group
+    left join seed_changes
+        on computed.model_id = seed_changes.model_id
     union all
     select
         previous.{{ columns | join(',\n        previous.') }}

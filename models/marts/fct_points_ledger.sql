@@ -2,7 +2,10 @@
 -- matched it, as of the `as_of` date, with the rule's points, the points
 -- awarded after the rule's caps and the points left after decay. A view:
 -- the decay moves with as_of, so it is computed when read instead of
--- being written again into every row each run.
+-- being written again into every row each run. It reads only tables built
+-- by dbt (the seeds through int_activity_rules_with_models, the leads
+-- through dim_leads), so a seed that fails to load or fails a test, or a
+-- new raw load, leaves it as the last good build had it.
 {{ config(materialized='view') }}
 with
 
@@ -39,28 +42,21 @@ activities as (
 leads as (
 
     select lead_id
-    from {{ ref('stg_marketing__leads') }}
-    where cast(created_at as date) <= {{ as_of_date() }}
+    from {{ ref('dim_leads') }}
+    where created_date <= {{ as_of_date() }}
 
 ),
 
+-- Named scoring_models for the decay_factor macro.
 scoring_models as (
 
     select
-        model_id,
+        rule_id,
+        rule_description,
         decay_method,
         decay_days,
         decay_pct
-    from {{ ref('scoring_models') }}
-
-),
-
-activity_rules as (
-
-    select
-        rule_id,
-        description as rule_description
-    from {{ ref('activity_rules') }}
+    from {{ ref('int_activity_rules_with_models') }}
 
 ),
 
@@ -78,6 +74,7 @@ decayed as (
 
     select
         matched.*,
+        scoring_models.rule_description,
         {{ dbt.datediff('matched.activity_date', as_of_date(), 'day') }}
             as age_days,
         case
@@ -93,7 +90,7 @@ decayed as (
     inner join leads
         on matched.lead_id = leads.lead_id
     inner join scoring_models
-        on matched.model_id = scoring_models.model_id
+        on matched.rule_id = scoring_models.rule_id
     inner join last_activity
         on matched.lead_id = last_activity.lead_id
 
@@ -108,7 +105,7 @@ final as (
         decayed.model_id,
         decayed.category,
         decayed.activity_type,
-        activity_rules.rule_description,
+        decayed.rule_description,
         decayed.rule_points,
         decayed.awarded_points,
         decayed.decay_factor,
@@ -120,8 +117,6 @@ final as (
         {{ as_of_date() }} as scored_as_of,
         decayed.occurred_at
     from decayed
-    inner join activity_rules
-        on decayed.rule_id = activity_rules.rule_id
 
 )
 

@@ -18,16 +18,16 @@
     and 'model.lead_scoring.int_decay_transitions' in selected_resources
     and 'model.lead_scoring.fct_group_transitions' in selected_resources
 ) %}
-{%- set rescored_models = "'" ~ window.rescored_models | join("', '") ~ "'" %}
-{%- set changed_models = "'" ~ window.changed_models | join("', '") ~ "'" %}
 with
 
 fingerprints as (
 
     select
         model_id,
-        seed_fingerprint
-    from {{ ref('int_seed_fingerprints') }}
+        seed_fingerprint,
+        is_rescored,
+        is_changed
+    from {{ ref('int_seed_fingerprints_compared') }}
 
 ),
 
@@ -69,8 +69,8 @@ final as (
         {{ "cast('" ~ window.rescore_from ~ "' as date)"
             if window.rescore_from is not none else 'cast(null as date)' }}
             as rescore_from,
-        fingerprints.model_id in ({{ rescored_models }}) as is_model_rescored,
-        fingerprints.model_id in ({{ changed_models }}) as is_model_changed,
+        fingerprints.is_rescored as is_model_rescored,
+        fingerprints.is_changed as is_model_changed,
         coalesce(rescored_leads.rescored_leads, 0) as rescored_leads,
         (select max(activities.loaded_at) from activities) as loaded_through
     from fingerprints

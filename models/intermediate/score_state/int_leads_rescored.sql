@@ -6,7 +6,6 @@
     partition_by=['lead_bucket'] if target.type == 'spark' else none,
     on_schema_change='fail',
 ) }}
--- depends_on: {{ ref('int_seed_fingerprints') }}
 -- depends_on: {{ ref('stg_marketing__visitor_identities') }}
 {%- set window = scoring_window() %}
 {%- set rescore_from = "cast('" ~ window.rescore_from ~ "' as date)"
@@ -26,11 +25,13 @@ leads as (
 
 ),
 
+-- Every scored model; is_rescored: its whole history is rescored.
 scoring_models as (
 
-    select model_id
-    from {{ ref('scoring_models') }}
-    where status in ('active', 'draft')
+    select
+        model_id,
+        is_rescored
+    from {{ ref('int_seed_fingerprints_compared') }}
 
 ),
 
@@ -95,8 +96,7 @@ reasons as (
         or activity_counts.settled_loaded_at > previous.loaded_through
         or coalesce(activity_counts.settled_count, 0) <> previous.activity_count
         or coalesce(fit.fit_points, 0) <> previous.fit_points
-        or scoring_models.model_id in ('{{ window.rescored_models
-            | join("', '") }}')
+        or scoring_models.is_rescored
         -- Rescored from its first day by a run that did not finish.
         or (
             previous.scored_at > cast(
