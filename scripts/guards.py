@@ -1,0 +1,296 @@
+"""The guards: stop a run whose marts look broken before anything leaves
+the warehouse, and print what needs a person.
+
+    guards.py [--warehouse FILE] [--published FILE] [--allow-mass-change]
+
+publish.py runs them before it replaces the published copy, which the CRM
+sync, the dashboard and the sales alerts read; so a run they stop leaves
+all three at the last good run. They compare the run just built with that
+published copy:
+
+- quarantined rows (marts.rpt_data_quality): per source table, the share
+  of its rows left out of scoring, of all rows and of the rows added since
+  the published run, above the vars guard_max_quarantined_share and
+  guard_max_new_quarantined_share (duplicates, superseded versions of a
+  kept row, do not count);
+- the CRM sync (marts.fct_crm_lead_scores): per model, the share of the
+  leads the CRM has that the run would remove (guard_max_crm_removed_share)
+  or remove, change or add to (guard_max_crm_changed_share).
+
+The vars are in dbt_project.yml. An intended mass change (a model going
+live or retired, a seed edit that moves most scores) passes with
+--allow-mass-change; the stops are then printed as passed. Exits 8 when a
+guard stops the run, 0 otherwise. Every warning that needs a person is
+printed either way: quarantined rows, CRM stages pipeline_stages does not
+map, and activity rules that match nothing (marts.rpt_seed_gaps).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
+STOPPED = 8
+THRESHOLDS = (
+    "guard_max_quarantined_share",
+    "guard_max_new_quarantined_share",
+    "guard_max_crm_removed_share",
+    "guard_max_crm_changed_share",
+)
+
+
+def default_published(warehouse: Path) -> Path:
+    """Where publish.py writes the published copy of `warehouse`."""
+    return warehouse.with_name(f"{warehouse.stem}_published.duckdb")
+
+
+def thresholds(project_vars: dict | None = None) -> dict[str, float]:
+    """The guards' thresholds, shares from 0 to 1, from dbt_project.yml."""
+    if project_vars is None:
+        project_vars = yaml.safe_load((REPO / "dbt_project.yml").read_text())["vars"]
+    return {name: float(project_vars[name]) for name in THRESHOLDS}
+
+
+@dataclass(frozen=True)
+class Report:
+    stops: list[str]
+    warnings: list[str]
+
+
+# Per source table, of the latest run in a copy of rpt_data_quality: the
+# rows counted (usable or quarantined, duplicates left out), the
+# quarantined ones, and the reasons with their rows.
+QUARANTINE_SQL = """
+    select
+        source_table,
+        sum(row_count) filter (where issue = 'usable_rows' or is_quarantined),
+        coalesce(sum(row_count) filter (where is_quarantined), 0),
+        coalesce(
+            string_agg(
+                issue || ' ' || format('{{:,}}', row_count), ', '
+                order by row_count desc, issue
+            ) filter (where is_quarantined),
+            ''
+        )
+    from {catalog}.marts.rpt_data_quality
+    where issue <> 'duplicate_key'
+        and run_started_at = (
+            select max(run_started_at) from {catalog}.marts.rpt_data_quality
+        )
+    group by source_table
+    order by source_table
+"""
+
+# Per active model: the leads the published CRM sync table has, and of
+# them those the new one removes or changes, and the leads it adds.
+CRM_SQL = """
+    with
+    published as (
+        select model_id, crm_sync_id, synced_values_hash
+        from published.marts.fct_crm_lead_scores
+        where not is_removed
+    ),
+    built as (
+        select model_id, crm_sync_id, synced_values_hash
+        from marts.fct_crm_lead_scores
+        where not is_removed
+    )
+    select
+        coalesce(published.model_id, built.model_id) as model_id,
+        count(published.crm_sync_id) as synced,
+        count(*) filter (
+            where published.crm_sync_id is not null and built.crm_sync_id is null
+        ) as removed,
+        count(*) filter (
+            where published.synced_values_hash <> built.synced_values_hash
+        ) as changed,
+        count(*) filter (where published.crm_sync_id is null) as added
+    from published
+    full outer join built
+        on published.crm_sync_id = built.crm_sync_id
+    group by all
+    order by model_id
+"""
+
+GAPS_SQL = """
+    select gap_type, model_id, subject, row_count
+    from marts.rpt_seed_gaps
+    order by gap_type, model_id, subject
+"""
+
+
+def share(part: int, whole: int) -> str:
+    return f"{part:,} of {whole:,} ({part / whole:.1%})"
+
+
+def quarantine_stops(
+    con: duckdb.DuckDBPyConnection, has_published: bool, limits: dict[str, float]
+) -> tuple[list[str], list[str]]:
+    """Stops for tables whose quarantined share is above the thresholds, and
+    a warning per table with quarantined rows."""
+    (catalog,) = con.execute("select current_database()").fetchone()
+    now = {
+        row[0]: row[1:]
+        for row in con.execute(QUARANTINE_SQL.format(catalog=f'"{catalog}"')).fetchall()
+    }
+    before = (
+        {
+            row[0]: row[1:]
+            for row in con.execute(
+                QUARANTINE_SQL.format(catalog="published")
+            ).fetchall()
+        }
+        if has_published
+        else {}
+    )
+    stops, warnings = [], []
+    for table, (rows, quarantined, reasons) in now.items():
+        if not quarantined:
+            continue
+        warnings.append(
+            f"{table}: {quarantined:,} rows quarantined ({reasons});"
+            " they are left out of scoring (staging base_ views, rpt_data_quality)."
+        )
+        limit = limits["guard_max_quarantined_share"]
+        if quarantined / rows > limit:
+            stops.append(
+                f"{table}: {share(quarantined, rows)} rows are quarantined"
+                f" ({reasons}), above guard_max_quarantined_share {limit:.0%}."
+            )
+            continue
+        rows_before, quarantined_before, _ = before.get(table, (0, 0, ""))
+        added = rows - rows_before
+        added_quarantined = quarantined - quarantined_before
+        limit = limits["guard_max_new_quarantined_share"]
+        if added > 0 and added_quarantined > 0 and added_quarantined / added > limit:
+            stops.append(
+                f"{table}: {share(added_quarantined, added)} of the rows added"
+                f" since the published run are quarantined ({reasons}), above"
+                f" guard_max_new_quarantined_share {limit:.0%}."
+            )
+    return stops, warnings
+
+
+def crm_stops(con: duckdb.DuckDBPyConnection, limits: dict[str, float]) -> list[str]:
+    """Stops for models whose CRM rows the run would mostly remove or change."""
+    stops = []
+    for model_id, synced, removed, changed, added in con.execute(CRM_SQL).fetchall():
+        if not synced:
+            continue
+        table = f"marts.fct_crm_lead_scores, model {model_id}"
+        limit = limits["guard_max_crm_removed_share"]
+        if removed / synced > limit:
+            stops.append(
+                f"{table}: the run would remove {share(removed, synced)} of the"
+                f" leads the CRM has, above guard_max_crm_removed_share {limit:.0%}."
+            )
+        touched = removed + changed + added
+        limit = limits["guard_max_crm_changed_share"]
+        if touched / synced > limit:
+            stops.append(
+                f"{table}: the run would remove, change or add"
+                f" {touched:,} leads ({removed:,} removed, {changed:,} changed,"
+                f" {added:,} added) against the {synced:,} the CRM has"
+                f" ({touched / synced:.1%}), above guard_max_crm_changed_share"
+                f" {limit:.0%}."
+            )
+    return stops
+
+
+def gap_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
+    warnings = []
+    for gap_type, model_id, subject, row_count in con.execute(GAPS_SQL).fetchall():
+        if gap_type == "unmapped_crm_stage":
+            warnings.append(
+                f"crm.lead_stage_changes: the CRM stage {subject!r} ({row_count:,}"
+                " changes) is not in seeds/pipeline_stages.csv; those changes are"
+                " left out of the funnel, the handoffs and the SLAs."
+            )
+        else:
+            warnings.append(
+                f"seeds/activity_rules.csv: rule {subject!r} of model {model_id!r}"
+                " matches no activity; check its activity_type and match_key."
+            )
+    return warnings
+
+
+def check(warehouse: Path, published: Path, limits: dict[str, float]) -> Report:
+    """The guards' stops and warnings for `warehouse` against `published`
+    (the last good run; none yet: only the shares of all rows count)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        has_published = published.exists()
+        if has_published:
+            quoted = str(published).replace("'", "''")
+            con.execute(f"attach '{quoted}' as published (read_only)")
+            # A copy published before the guards has no baseline to use.
+            has_published = con.execute(
+                "select count(*) = 2 from duckdb_columns() where database_name ="
+                " 'published' and schema_name = 'marts' and (table_name,"
+                " column_name) in (('rpt_data_quality', 'is_quarantined'),"
+                " ('fct_crm_lead_scores', 'synced_values_hash'))"
+            ).fetchone()[0]
+        stops, warnings = quarantine_stops(con, has_published, limits)
+        if has_published:
+            stops += crm_stops(con, limits)
+        warnings += gap_warnings(con)
+    finally:
+        con.close()
+    return Report(stops, warnings)
+
+
+def report(result: Report, allow_mass_change: bool) -> int:
+    """Print the warnings and stops; the exit code."""
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not result.stops:
+        return 0
+    if allow_mass_change:
+        for stop in result.stops:
+            print(f"guard passed by --allow-mass-change: {stop}", file=sys.stderr)
+        return 0
+    for stop in result.stops:
+        print(f"guard: {stop}", file=sys.stderr)
+    print(
+        "The run was stopped before publishing: the published copy, and so the"
+        " CRM sync, BI and the alerts, stay at the last good run. Fix the load"
+        " and run again; if the change is intended, run again with"
+        " --allow-mass-change (make ... ALLOW_MASS_CHANGE=1). See"
+        " docs/running.md, 'When a guard stops a run'.",
+        file=sys.stderr,
+    )
+    return STOPPED
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=Path(os.environ.get("LEAD_SCORING_DUCKDB", DEFAULT_WAREHOUSE)),
+    )
+    parser.add_argument(
+        "--published", type=Path, help="default: <warehouse>_published.duckdb"
+    )
+    parser.add_argument(
+        "--allow-mass-change",
+        action="store_true",
+        default=bool(os.environ.get("LEAD_SCORING_ALLOW_MASS_CHANGE")),
+        help="pass the stops of an intended mass change"
+        " (or set LEAD_SCORING_ALLOW_MASS_CHANGE=1)",
+    )
+    args = parser.parse_args(argv)
+    published = args.published or default_published(args.warehouse)
+    return report(check(args.warehouse, published, thresholds()), args.allow_mass_change)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
