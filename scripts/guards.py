@@ -15,7 +15,8 @@ published copy:
   kept row, do not count);
 - the CRM sync (marts.fct_crm_lead_scores): per model, the share of the
   leads the CRM has that the run would remove (guard_max_crm_removed_share)
-  or remove, change or add to (guard_max_crm_changed_share).
+  or remove or move to another group (guard_max_crm_changed_share); a
+  score that moves inside its group, as decay does every day, is routine.
 
 The vars are in dbt_project.yml. An intended mass change (a model going
 live or retired, a seed edit that moves most scores) passes with
@@ -90,34 +91,28 @@ QUARANTINE_SQL = """
 """
 
 # Per active model: the leads the published CRM sync table has, and of
-# them those the new one removes or changes, and the leads it adds.
+# them those the new one removes, or moves to another group (or in or out
+# of sales-ready or excluded). A score that moves inside its group is
+# routine (decay moves many every day) and does not count.
 CRM_SQL = """
-    with
-    published as (
-        select model_id, crm_sync_id, synced_values_hash
-        from published.marts.fct_crm_lead_scores
-        where not is_removed
-    ),
-    built as (
-        select model_id, crm_sync_id, synced_values_hash
-        from marts.fct_crm_lead_scores
-        where not is_removed
-    )
     select
-        coalesce(published.model_id, built.model_id) as model_id,
-        count(published.crm_sync_id) as synced,
+        published.model_id,
+        count(*) as synced,
+        count(*) filter (where built.crm_sync_id is null or built.is_removed)
+            as removed,
         count(*) filter (
-            where published.crm_sync_id is not null and built.crm_sync_id is null
-        ) as removed,
-        count(*) filter (
-            where published.synced_values_hash <> built.synced_values_hash
-        ) as changed,
-        count(*) filter (where published.crm_sync_id is null) as added
-    from published
-    full outer join built
+            where not built.is_removed and (
+                built.group_name is distinct from published.group_name
+                or built.is_sales_ready <> published.is_sales_ready
+                or built.is_excluded <> published.is_excluded
+            )
+        ) as regrouped
+    from published.marts.fct_crm_lead_scores as published
+    left join marts.fct_crm_lead_scores as built
         on published.crm_sync_id = built.crm_sync_id
-    group by all
-    order by model_id
+    where not published.is_removed
+    group by published.model_id
+    order by published.model_id
 """
 
 GAPS_SQL = """
@@ -180,11 +175,9 @@ def quarantine_stops(
 
 
 def crm_stops(con: duckdb.DuckDBPyConnection, limits: dict[str, float]) -> list[str]:
-    """Stops for models whose CRM rows the run would mostly remove or change."""
+    """Stops for models whose CRM rows the run would mostly remove or move."""
     stops = []
-    for model_id, synced, removed, changed, added in con.execute(CRM_SQL).fetchall():
-        if not synced:
-            continue
+    for model_id, synced, removed, regrouped in con.execute(CRM_SQL).fetchall():
         table = f"marts.fct_crm_lead_scores, model {model_id}"
         limit = limits["guard_max_crm_removed_share"]
         if removed / synced > limit:
@@ -192,15 +185,13 @@ def crm_stops(con: duckdb.DuckDBPyConnection, limits: dict[str, float]) -> list[
                 f"{table}: the run would remove {share(removed, synced)} of the"
                 f" leads the CRM has, above guard_max_crm_removed_share {limit:.0%}."
             )
-        touched = removed + changed + added
         limit = limits["guard_max_crm_changed_share"]
-        if touched / synced > limit:
+        if (removed + regrouped) / synced > limit:
             stops.append(
-                f"{table}: the run would remove, change or add"
-                f" {touched:,} leads ({removed:,} removed, {changed:,} changed,"
-                f" {added:,} added) against the {synced:,} the CRM has"
-                f" ({touched / synced:.1%}), above guard_max_crm_changed_share"
-                f" {limit:.0%}."
+                f"{table}: the run would remove or move to another group"
+                f" {share(removed + regrouped, synced)} of the leads the CRM has"
+                f" ({removed:,} removed, {regrouped:,} moved), above"
+                f" guard_max_crm_changed_share {limit:.0%}."
             )
     return stops
 
@@ -236,7 +227,7 @@ def check(warehouse: Path, published: Path, limits: dict[str, float]) -> Report:
                 "select count(*) = 2 from duckdb_columns() where database_name ="
                 " 'published' and schema_name = 'marts' and (table_name,"
                 " column_name) in (('rpt_data_quality', 'is_quarantined'),"
-                " ('fct_crm_lead_scores', 'synced_values_hash'))"
+                " ('fct_crm_lead_scores', 'is_removed'))"
             ).fetchone()[0]
         stops, warnings = quarantine_stops(con, has_published, limits)
         if has_published:

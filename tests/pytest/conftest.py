@@ -204,10 +204,7 @@ class Project:
         the same name: the views name their catalog after the file), since a
         dbt run in this process still holds the warehouse; returns
         `published`."""
-        copy = published.parent / "copy" / self.warehouse.name
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        for written in self.root.glob(f"{self.warehouse.name}*"):
-            shutil.copy(written, copy.parent / written.name)
+        copy = self.copy(published.parent / "copy")
         script = REPO / "scripts" / "publish.py"
         subprocess.run(
             [sys.executable, script, "--warehouse", copy, "--to", published],
@@ -215,6 +212,15 @@ class Project:
             capture_output=True,
         )
         return published
+
+    def copy(self, folder: Path) -> Path:
+        """A copy of the warehouse (with its WAL, under the same name) in
+        folder, for a script to open while a dbt run in this process still
+        holds the warehouse; returns its path."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for written in self.root.glob(f"{self.warehouse.name}*"):
+            shutil.copy(written, folder / written.name)
+        return folder / self.warehouse.name
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         con = duckdb.connect(str(self.warehouse))
