@@ -56,13 +56,14 @@ run: $(BIN)/dbt validate
 # The steps of make run, all under its one lock (run make run, not this).
 run-locked:
 	$(BIN)/python scripts/generate_demo_data.py --if-missing
+	$(BIN)/dbt run-operation check_source_contract --quiet
 	$(BIN)/dbt source freshness --quiet > /dev/null || true
 	$(BIN)/dbt build --quiet
 	$(BIN)/python scripts/publish.py
 	$(BIN)/python scripts/summarize.py
 
-# The scheduled job (scripts/daily.py): validate, freshness, build, publish
-# and alerts under one lock, stopping at the first failure with an exit code
+# The scheduled job (scripts/daily.py): validate, sources, freshness, build,
+# publish and alerts under one lock, stopping at the first failure with an exit code
 # per cause; one summary line a run in logs/daily.log. No demo data: it runs
 # on the warehouse WAREHOUSE names.
 daily: $(BIN)/dbt

@@ -10,6 +10,9 @@ job with a message naming it and the log, and the exit code of its cause:
      0  every step passed
      1  there is no warehouse at --warehouse
      2  a seed is wrong (scripts/validate_seeds.py says where)
+     7  a source table breaks the contract: a table or column missing, or of
+        a type that never casts (dbt run-operation check_source_contract
+        names each; docs/loading_data.md)
      3  a source is stale past its error_after (dbt source freshness)
      4  dbt build failed (a model or a test)
      5  publishing the marts for BI failed
@@ -20,7 +23,7 @@ The alerts are posted only when $LEAD_SCORING_ALERT_WEBHOOK is set; without
 it the step is skipped. Prints one line for cron and appends it to
 <log-dir>/daily.log, for example:
 
-    2026-12-01T06:00:03Z ok in 181.2 s: validate 0.5 s, freshness 3.0 s, ...
+    2026-12-01T06:00:03Z ok in 181.2 s: validate 0.5 s, sources 3.1 s, ...
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
 # ({python} and {dbt} are the environment's).
 STEPS = [
     ("validate", 2, ["{python}", "scripts/validate_seeds.py"]),
+    ("sources", 7, ["{dbt}", "run-operation", "check_source_contract"]),
     ("freshness", 3, ["{dbt}", "source", "freshness"]),
     ("build", 4, ["{dbt}", "build"]),
     ("publish", 5, ["{python}", "scripts/publish.py"]),

@@ -12,7 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
+from conftest import load_sources
 
 REPO = Path(__file__).resolve().parents[2]
 DAILY = REPO / "scripts" / "daily.py"
@@ -79,6 +81,7 @@ def test_every_step_runs_in_order_under_one_lock(tmp_path: Path) -> None:
     ran = steps(tmp_path)
     assert [step[:2] for step in ran] == [
         ["python", "scripts/validate_seeds.py"],
+        ["dbt", "run-operation"],
         ["dbt", "source"],
         ["dbt", "build"],
         ["python", "scripts/publish.py"],
@@ -103,10 +106,11 @@ def test_every_step_runs_in_order_under_one_lock(tmp_path: Path) -> None:
     ("name", "failing", "code", "ran"),
     [
         ("validate", "scripts/validate_seeds.py", 2, 1),
-        ("freshness", "source", 3, 2),
-        ("build", "build", 4, 3),
-        ("publish", "scripts/publish.py", 5, 4),
-        ("alerts", "scripts/send_alerts.py", 6, 5),
+        ("sources", "run-operation", 7, 2),
+        ("freshness", "source", 3, 3),
+        ("build", "build", 4, 4),
+        ("publish", "scripts/publish.py", 5, 5),
+        ("alerts", "scripts/send_alerts.py", 6, 6),
     ],
 )
 def test_the_first_failure_stops_the_job_with_its_own_exit_code(
@@ -164,3 +168,27 @@ def test_a_missing_warehouse_is_named_before_anything_runs(tmp_path: Path) -> No
     assert result.returncode == 1
     assert f"daily: no warehouse at {tmp_path / 'nowhere.duckdb'}." in result.stderr
     assert not (tmp_path / "steps.log").exists()
+
+
+def test_the_daily_job_stops_at_the_sources_with_its_own_exit_code(
+    tmp_path: Path,
+) -> None:
+    """A missing load time column used to pass the seeds and fail the
+    freshness step (exit 3); the check names it first (exit 7)."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    load_sources(warehouse, {})
+    con = duckdb.connect(str(warehouse))
+    con.execute("alter table marketing.leads rename _loaded_at to _fivetran_synced")
+    con.close()
+    result = subprocess.run(
+        [sys.executable, str(DAILY), "--warehouse", str(warehouse)]
+        + ["--log-dir", str(tmp_path / "logs")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DBT_PROFILES_DIR": str(REPO)},
+    )
+    assert result.returncode == 7, result.stderr
+    assert "daily: sources failed (exit 1); nothing after it ran." in result.stderr
+    (run_log,) = (tmp_path / "logs").glob("daily-*.log")
+    assert "marketing.leads, column _loaded_at: missing." in run_log.read_text()
+    assert "lead_scoring_marketing_loaded_at_column" in run_log.read_text()
