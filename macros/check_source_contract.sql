@@ -8,8 +8,8 @@
     loader may write every column as text (staging quarantines the values
     that do not cast); a type that never does (a boolean for a timestamp, a
     date for a number) fails, as does a missing table or column. The load
-    time column is the one the source's loaded_at_field names (var
-    lead_scoring_<source>_loaded_at_column, default _loaded_at). A table or
+    time column is the one the var lead_scoring_<source>_loaded_at_column
+    names (default _loaded_at), as in the source's loaded_at_field. A table or
     column with meta {optional: true} may be missing. Prints one line per
     problem, naming the table and the column, and fails when there is one;
     reads the columns through the adapter, so it runs on Spark too. -#}
@@ -46,11 +46,11 @@
         {% for declared in (source.columns.values()
             if relation is not none else []) %}
             {% set load_time = declared.name == '_loaded_at' %}
-            {% set name = (source.loaded_at_field or declared.name)
-                if load_time else declared.name %}
-            {% set where = table_name ~ ', column ' ~ name %}
             {% set loaded_at_var = 'lead_scoring_' ~ source.source_name
                 ~ '_loaded_at_column' %}
+            {% set name = var(loaded_at_var, declared.name)
+                if load_time else declared.name %}
+            {% set where = table_name ~ ', column ' ~ name %}
             {% if name | lower not in loaded %}
                 {% if load_time %}
                     {% do problems.append(
