@@ -4,7 +4,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-WAREHOUSE ?= data/lead_scoring.duckdb
+# The warehouse every target works on: WAREHOUSE=path, else
+# $LEAD_SCORING_DUCKDB (as for dbt and the scripts), else the demo's file.
+WAREHOUSE ?= $(or $(LEAD_SCORING_DUCKDB),data/lead_scoring.duckdb)
 
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -54,6 +56,8 @@ run: $(BIN)/dbt validate
 	$(LOCKED) $(MAKE) --no-print-directory run-locked
 
 # The steps of make run, all under its one lock (run make run, not this).
+# Demo data only into a new or empty warehouse, never over a table; then
+# the source tables checked against the contract before the build.
 run-locked:
 	$(BIN)/python scripts/generate_demo_data.py --if-missing
 	$(BIN)/dbt run-operation check_source_contract --quiet
