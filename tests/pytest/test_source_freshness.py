@@ -10,10 +10,13 @@ import datetime as dt
 import pytest
 from conftest import Project, load_sources
 
-NOW = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+HOUR = dt.timedelta(hours=1)
 
 
-def lead(lead_id: str, loaded_at: str | dt.datetime) -> dict:
+def lead(lead_id: str, loaded_at: str | dt.timedelta) -> dict:
+    """A lead loaded at a time, or that far from now (the test's now)."""
+    if isinstance(loaded_at, dt.timedelta):
+        loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None) + loaded_at
     return {
         "lead_id": lead_id,
         "created_at": "2026-01-01 00:00:00",
@@ -34,9 +37,9 @@ def freshness(project: Project, *args: str) -> str:
         # The only recent row is in 2099: stale since 2020.
         (["2020-01-01 00:00:00", "2099-01-01 00:00:00"], "error"),
         # A row an hour old makes it fresh, a future row beside it or not.
-        ([NOW - dt.timedelta(hours=1), "2099-01-01 00:00:00"], "pass"),
-        # Two days old, and a row a minute in the future: a warning.
-        ([NOW - dt.timedelta(hours=48), NOW + dt.timedelta(minutes=1)], "warn"),
+        ([-HOUR, "2099-01-01 00:00:00"], "pass"),
+        # Two days old, and a row an hour in the future: a warning.
+        ([-48 * HOUR, HOUR], "warn"),
     ],
 )
 def test_rows_loaded_in_the_future_do_not_count(
