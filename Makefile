@@ -4,7 +4,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-WAREHOUSE ?= data/lead_scoring.duckdb
+# The warehouse every target works on: WAREHOUSE=path, else
+# $LEAD_SCORING_DUCKDB (as for dbt and the scripts), else the demo's file.
+WAREHOUSE ?= $(or $(LEAD_SCORING_DUCKDB),data/lead_scoring.duckdb)
 
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -54,15 +56,18 @@ run: $(BIN)/dbt validate
 	$(LOCKED) $(MAKE) --no-print-directory run-locked
 
 # The steps of make run, all under its one lock (run make run, not this).
+# Demo data only into a new or empty warehouse, never over a table; then
+# the source tables checked against the contract before the build.
 run-locked:
 	$(BIN)/python scripts/generate_demo_data.py --if-missing
+	$(BIN)/dbt run-operation check_source_contract --quiet
 	$(BIN)/dbt source freshness --quiet > /dev/null || true
 	$(BIN)/dbt build --quiet
 	$(BIN)/python scripts/publish.py
 	$(BIN)/python scripts/summarize.py
 
-# The scheduled job (scripts/daily.py): validate, freshness, build, publish
-# and alerts under one lock, stopping at the first failure with an exit code
+# The scheduled job (scripts/daily.py): validate, sources, freshness, build,
+# publish and alerts under one lock, stopping at the first failure with an exit code
 # per cause; one summary line a run in logs/daily.log. No demo data: it runs
 # on the warehouse WAREHOUSE names.
 daily: $(BIN)/dbt

@@ -4,13 +4,14 @@ under the warehouse's one lock, every dbt model, seed and test an asset.
     dagster dev -f orchestration/definitions.py      # the UI, the schedule
     dagster job execute -f orchestration/definitions.py -j lead_scoring_daily
 
-One run of the job checks the seeds and the sources' freshness, runs one
-`dbt build` (the run log rpt_scoring_runs decides what the next run
-rescores, so the models are never built in pieces), publishes the marts for
-BI and posts the sales alerts when $LEAD_SCORING_ALERT_WEBHOOK is set. The
-steps run in one process that holds <warehouse>.lock from the first to the
-last, as make daily does; a step that fails stops the run and names its
-cause. LEAD_SCORING_DUCKDB names the warehouse, as everywhere.
+One run of the job checks the seeds, the source tables against the
+contract and the sources' freshness, runs one `dbt build` (the run log
+rpt_scoring_runs decides what the next run rescores, so the models are
+never built in pieces), publishes the marts for BI and posts the sales
+alerts when $LEAD_SCORING_ALERT_WEBHOOK is set. The steps run in one
+process that holds <warehouse>.lock from the first to the last, as make
+daily does; a step that fails stops the run and names its cause.
+LEAD_SCORING_DUCKDB names the warehouse, as everywhere.
 """
 
 import os
@@ -97,11 +98,12 @@ def run_step(context: dg.AssetExecutionContext, name: str) -> None:
 def lead_scoring_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, lock: WarehouseLock
 ):
-    """The seed and freshness checks, then every model, seed and test in one
-    dbt build."""
+    """The seed, source contract and freshness checks, then every model,
+    seed and test in one dbt build."""
     if not warehouse().exists():
         raise dg.Failure(f"No warehouse at {warehouse()}: load the sources first.")
     run_step(context, "validate")
+    run_step(context, "sources")
     run_step(context, "freshness")
     yield from dbt.cli(["build"], context=context).stream()
 

@@ -10,17 +10,22 @@ job with a message naming it and the log, and the exit code of its cause:
      0  every step passed
      1  there is no warehouse at --warehouse
      2  a seed is wrong (scripts/validate_seeds.py says where)
+     7  a source table breaks the contract: a table or column missing, or of
+        a type that never casts (dbt run-operation check_source_contract
+        names each; docs/loading_data.md)
      3  a source is stale past its error_after (dbt source freshness)
      4  dbt build failed (a model or a test)
      5  publishing the marts for BI failed
      6  sending the alerts failed (scripts/send_alerts.py)
-    75  another run holds the warehouse (EX_TEMPFAIL: cron tries again later)
+    75  another run holds the warehouse (EX_TEMPFAIL: cron tries again later):
+        its lock, or, when a step could not open the DuckDB file, the
+        process DuckDB names (a notebook or BI tool with the file open)
 
 The alerts are posted only when $LEAD_SCORING_ALERT_WEBHOOK is set; without
 it the step is skipped. Prints one line for cron and appends it to
 <log-dir>/daily.log, for example:
 
-    2026-12-01T06:00:03Z ok in 181.2 s: validate 0.5 s, freshness 3.0 s, ...
+    2026-12-01T06:00:03Z ok in 181.2 s: validate 0.5 s, sources 3.1 s, ...
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import time
@@ -38,10 +44,33 @@ from with_lock import BUSY, hold
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
 
+# DuckDB's words when another process has the file open (it allows one
+# writer, or readers only): "Could not set lock on file "<path>": Conflicting
+# lock is held in <program> (PID <pid>) ...".
+DUCKDB_LOCKED = re.compile(r'Could not set lock on file "(?P<file>[^"]*)"(?P<rest>.*)')
+DUCKDB_HOLDER = re.compile(
+    r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)"
+)
+
+
+def duckdb_lock_holder(output: str) -> tuple[str, str] | None:
+    """The DuckDB file a step could not open and the process holding it,
+    as DuckDB names them in the step's output (`another process` when it
+    does not); None when the output has no lock error."""
+    locked = DUCKDB_LOCKED.search(output)
+    if locked is None:
+        return None
+    holder = DUCKDB_HOLDER.search(locked["rest"])
+    if holder is None:
+        return locked["file"], "another process"
+    return locked["file"], f"{holder['program']} (pid {holder['pid']})"
+
+
 # Each step: its name, the exit code of its failure, and its command
 # ({python} and {dbt} are the environment's).
 STEPS = [
     ("validate", 2, ["{python}", "scripts/validate_seeds.py"]),
+    ("sources", 7, ["{dbt}", "run-operation", "check_source_contract"]),
     ("freshness", 3, ["{dbt}", "source", "freshness"]),
     ("build", 4, ["{dbt}", "build"]),
     ("publish", 5, ["{python}", "scripts/publish.py"]),
@@ -74,11 +103,28 @@ def run_steps(args: argparse.Namespace, log_path: Path) -> tuple[int, list[str]]
             if name == "build" and args.as_of:
                 command += ["--vars", f"{{as_of: '{args.as_of}'}}"]
             print(f"\n== {now()} {name}: {' '.join(command)}", file=log, flush=True)
-            started = time.monotonic()
+            started, output_from = time.monotonic(), os.fstat(log.fileno()).st_size
             code = subprocess.run(
                 command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT
             ).returncode
             done.append(f"{name} {time.monotonic() - started:.1f} s")
+            output = (
+                log_path.read_bytes()[output_from:].decode(errors="replace")
+                if code != 0
+                else ""
+            )
+            locked = duckdb_lock_holder(output)
+            if locked is not None:
+                # Another process has the file open without our lock: busy,
+                # as when another run holds the lock, not the step's failure.
+                print(
+                    f"daily: {name} could not open {locked[0]}: {locked[1]} has"
+                    " it open (DuckDB allows one writer). Nothing after it ran;"
+                    " run again when that process has closed the file."
+                    f" See {log_path}.",
+                    file=sys.stderr,
+                )
+                return BUSY, done
             if code != 0:
                 print(
                     f"daily: {name} failed (exit {code}); nothing after it ran."

@@ -593,13 +593,49 @@ def table_sql() -> dict[str, tuple[str, str]]:
     }
 
 
-def has_demo_data(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables"
-            " where table_schema = 'marketing' and table_name = 'leads'"
-        ).fetchone()[0]
+def source_tables(warehouse: str) -> list[str]:
+    """The tables and views in the source schemas of a warehouse file, as
+    schema.table (none for a new or empty file)."""
+    if not Path(warehouse).exists():
+        return []
+    con = duckdb.connect(warehouse, read_only=True)
+    try:
+        return [
+            f"{schema}.{table}"
+            for schema, table in con.execute(
+                "select table_schema, table_name from information_schema.tables"
+                " where table_schema in ('marketing', 'crm') order by all"
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+
+
+def refuse_to_overwrite(warehouse: str) -> int | None:
+    """--if-missing: None when the warehouse is new or has no table in the
+    source schemas (write the demo); otherwise never write over a table:
+    0 when every table of the demo is there already, 1, saying which are
+    missing, when only some are (a user's load under way, say)."""
+    found = source_tables(warehouse)
+    if not found:
+        return None
+    missing = sorted(
+        f"{schema}.{name}"
+        for name, (schema, _) in table_sql().items()
+        if f"{schema}.{name}" not in found
     )
+    if not missing:
+        print(f"{warehouse} already has source data; not generating.")
+        return 0
+    print(
+        f"{warehouse} has source tables ({', '.join(found)}) but not"
+        f" {', '.join(missing)}. Demo data is written only into a new or empty"
+        " warehouse, never over your tables: load the missing ones"
+        " (docs/loading_data.md), or set WAREHOUSE (or LEAD_SCORING_DUCKDB) to"
+        " a new file for the demo.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def generate(
@@ -662,19 +698,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--if-missing",
         action="store_true",
-        help="do nothing when the warehouse already has marketing.leads",
+        help="write only into a new or empty warehouse: do nothing when it has"
+        " every source table, stop (exit 1) when it has some",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
 
-    if args.if_missing and Path(args.warehouse).exists():
-        con = duckdb.connect(args.warehouse, read_only=True)
-        try:
-            if has_demo_data(con):
-                print(f"{args.warehouse} already has source data; not generating.")
-                return 0
-        finally:
-            con.close()
+    if args.if_missing:
+        refused = refuse_to_overwrite(args.warehouse)
+        if refused is not None:
+            return refused
     counts = generate(
         args.warehouse, args.leads, args.days, args.seed, args.end_date, args.quiet
     )

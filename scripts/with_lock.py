@@ -4,7 +4,9 @@ write the same DuckDB file at once (DuckDB allows one writer).
     with_lock.py data/lead_scoring.duckdb [--wait SECONDS] -- dbt build
 
 The lock is an advisory lock on <warehouse>.lock, released by the operating
-system when the process ends, even when it is killed. A second run stops at
+system when the process ends, even when it is killed. <warehouse> is the
+file's real path, so that a symlink to it, or a path through a symlinked
+folder, takes the same lock. A second run stops at
 once with a message naming the run that holds the lock, or waits up to
 --wait seconds for it.
 """
@@ -30,7 +32,7 @@ def hold(warehouse: Path, wait: float, holder: str) -> Iterator[bool]:
     """Hold <warehouse>.lock for the block, recording `holder` (what runs)
     in it. Yields False, after saying who holds it, when another process
     keeps it longer than `wait` seconds."""
-    path = Path(f"{warehouse}.lock")
+    path = Path(f"{os.path.realpath(warehouse)}.lock")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a+") as lock:
         deadline = time.monotonic() + wait

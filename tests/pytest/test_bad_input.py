@@ -464,6 +464,7 @@ def test_make_run_holds_one_lock_from_the_data_to_the_summary(tmp_path: Path) ->
     assert [step[:2] for step in steps] == [
         ["python", "scripts/validate_seeds.py"],
         ["python", "scripts/generate_demo_data.py"],
+        ["dbt", "run-operation"],
         ["dbt", "source"],
         ["dbt", "build"],
         ["python", "scripts/publish.py"],
