@@ -67,11 +67,13 @@ run-locked:
 	$(BIN)/python scripts/summarize.py
 
 # The scheduled job (scripts/daily.py): validate, sources, freshness, build,
-# publish and alerts under one lock, stopping at the first failure with an exit code
-# per cause; one summary line a run in logs/daily.log. No demo data: it runs
-# on the warehouse WAREHOUSE names.
+# guards, publish and alerts under one lock, stopping at the first failure
+# with an exit code per cause; one summary line a run in logs/daily.log. No
+# demo data: it runs on the warehouse WAREHOUSE names. ALLOW_MASS_CHANGE=1
+# lets an intended mass change past the guards (docs/running.md).
 daily: $(BIN)/dbt
-	$(BIN)/python scripts/daily.py --warehouse $(WAREHOUSE) --wait $(or $(WAIT),0)
+	$(BIN)/python scripts/daily.py --warehouse $(WAREHOUSE) --wait $(or $(WAIT),0) \
+		$(if $(ALLOW_MASS_CHANGE),--allow-mass-change)
 
 # The same job on Dagster (orchestration/definitions.py): its UI and schedule
 # on 127.0.0.1, port PORT (default 3000).

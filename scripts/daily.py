@@ -2,6 +2,7 @@
 and send the sales alerts, all under the warehouse's one lock.
 
     daily.py [--warehouse FILE] [--wait SECONDS] [--log-dir DIR] [--as-of DATE]
+             [--allow-mass-change]
 
 Each step runs in its own process, its output appended to one log file per
 run (<log-dir>/daily-<UTC time>.log). The first step that fails stops the
@@ -15,12 +16,20 @@ job with a message naming it and the log, and the exit code of its cause:
         names each; docs/loading_data.md)
      3  a source is stale past its error_after (dbt source freshness)
      4  dbt build failed (a model or a test)
+     8  a guard stopped the run before anything left the warehouse: a source
+        table mostly quarantined, or most of a model's CRM rows removed or
+        moved to another group (scripts/guards.py names the table, the
+        reason and the share); the published copy, the CRM sync, BI and the
+        alerts stay at the last good run. --allow-mass-change passes an
+        intended mass change
      5  publishing the marts for BI failed
      6  sending the alerts failed (scripts/send_alerts.py)
     75  another run holds the warehouse (EX_TEMPFAIL: cron tries again later):
         its lock, or, when a step could not open the DuckDB file, the
         process DuckDB names (a notebook or BI tool with the file open)
 
+The guards' warnings that need a person (quarantined rows, CRM stages the
+seeds do not map, rules that match nothing) are printed on every run.
 The alerts are posted only when $LEAD_SCORING_ALERT_WEBHOOK is set; without
 it the step is skipped. Prints one line for cron and appends it to
 <log-dir>/daily.log, for example:
@@ -73,6 +82,7 @@ STEPS = [
     ("sources", 7, ["{dbt}", "run-operation", "check_source_contract"]),
     ("freshness", 3, ["{dbt}", "source", "freshness"]),
     ("build", 4, ["{dbt}", "build"]),
+    ("guards", 8, ["{python}", "scripts/guards.py"]),
     ("publish", 5, ["{python}", "scripts/publish.py"]),
     ("alerts", 6, ["{python}", "scripts/send_alerts.py", "--send"]),
 ]
@@ -102,6 +112,8 @@ def run_steps(args: argparse.Namespace, log_path: Path) -> tuple[int, list[str]]
             failure, command = step_command(name, tools)
             if name == "build" and args.as_of:
                 command += ["--vars", f"{{as_of: '{args.as_of}'}}"]
+            if name in ("guards", "publish") and args.allow_mass_change:
+                command += ["--allow-mass-change"]
             print(f"\n== {now()} {name}: {' '.join(command)}", file=log, flush=True)
             started, output_from = time.monotonic(), os.fstat(log.fileno()).st_size
             code = subprocess.run(
@@ -110,9 +122,12 @@ def run_steps(args: argparse.Namespace, log_path: Path) -> tuple[int, list[str]]
             done.append(f"{name} {time.monotonic() - started:.1f} s")
             output = (
                 log_path.read_bytes()[output_from:].decode(errors="replace")
-                if code != 0
+                if code != 0 or name == "guards"
                 else ""
             )
+            if name == "guards":
+                # What needs a person goes to the terminal (cron mails it).
+                sys.stderr.write(output)
             locked = duckdb_lock_holder(output)
             if locked is not None:
                 # Another process has the file open without our lock: busy,
@@ -147,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--log-dir", type=Path, default=REPO / "logs")
     parser.add_argument("--as-of", help="score this date (YYYY-MM-DD); default: today")
+    parser.add_argument(
+        "--allow-mass-change",
+        action="store_true",
+        help="let an intended mass change (a model retired, a seed edit that"
+        " regroups most leads) past the guards, for this run",
+    )
     parser.add_argument(
         "--bin",
         type=Path,

@@ -19,7 +19,7 @@ renamed as (
 
     select
         {{ clean_id('lead_id') }} as lead_id,
-        nullif(trim(stage), '') as stage,
+        nullif({{ text_value('stage') }}, '') as stage,
         {{ clean_id('owner_id') }} as owner_id,
         {{ cast_or_flag('amount', dbt.type_numeric()) }},
         {{ cast_or_flag('changed_at', dbt.type_timestamp()) }},

@@ -22,8 +22,8 @@ renamed as (
         {{ clean_id('lead_id') }} as lead_id,
         {{ clean_id('campaign_id') }} as campaign_id,
         {{ clean_id('email_id') }} as email_id,
-        nullif(lower(trim(event_type)), '') as event_type,
-        link_url,
+        nullif(lower({{ text_value('event_type') }}), '') as event_type,
+        {{ text_value('link_url', trimmed=false) }} as link_url,
         {{ cast_or_flag('occurred_at', dbt.type_timestamp()) }},
         {{ cast_or_flag(
             '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
@@ -90,7 +90,7 @@ final as (
         campaign_id,
         email_id,
         event_type,
-        link_url,
+        {{ text_value('link_url', trimmed=false) }} as link_url,
         coalesce(
             row_problem,
             case when version_rank > 1 then 'duplicate_key' end

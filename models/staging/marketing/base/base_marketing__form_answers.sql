@@ -21,7 +21,7 @@ renamed as (
     select
         {{ clean_id('submission_id') }} as submission_id,
         {{ clean_id('question_id') }} as question_id,
-        trim(answer) as answer,
+        {{ text_value('answer') }} as answer,
         {{ cast_or_flag(
             '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
         ) }}

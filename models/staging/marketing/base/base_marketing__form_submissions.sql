@@ -22,7 +22,7 @@ renamed as (
         {{ clean_id('lead_id') }} as lead_id,
         {{ clean_id('visitor_id') }} as visitor_id,
         {{ clean_id('form_id') }} as form_id,
-        page_url,
+        {{ text_value('page_url', trimmed=false) }} as page_url,
         {{ cast_or_flag('submitted_at', dbt.type_timestamp()) }},
         {{ cast_or_flag(
             '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
@@ -78,7 +78,7 @@ final as (
         lead_id,
         visitor_id,
         form_id,
-        page_url,
+        {{ text_value('page_url', trimmed=false) }} as page_url,
         coalesce(
             row_problem,
             case when version_rank > 1 then 'duplicate_key' end

@@ -20,8 +20,8 @@ renamed as (
     select
         {{ clean_id('event_id') }} as event_id,
         {{ clean_id('lead_id') }} as lead_id,
-        nullif(lower(trim(network)), '') as network,
-        nullif(lower(trim(event_type)), '') as event_type,
+        nullif(lower({{ text_value('network') }}), '') as network,
+        nullif(lower({{ text_value('event_type') }}), '') as event_type,
         {{ cast_or_flag('occurred_at', dbt.type_timestamp()) }},
         {{ cast_or_flag(
             '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
