@@ -22,6 +22,13 @@ DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
 SCHEMAS = ("marts", "scoring_model")
 
 
+def published_path(warehouse: Path) -> Path:
+    """Where the published copy of `warehouse` goes by default:
+    `<warehouse stem>_published.duckdb` beside it (what BI, the CRM sync and
+    scripts/send_alerts.py read)."""
+    return warehouse.with_name(f"{warehouse.stem}_published.duckdb")
+
+
 def publish(warehouse: Path, published: Path) -> int:
     """Copy the marts into `published`; return the number of tables. A mart
     that is a view (the points ledger, computed when read) is copied as a
@@ -65,9 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         "--to", type=Path, help="default: <warehouse>_published.duckdb alongside it"
     )
     args = parser.parse_args(argv)
-    published = args.to or args.warehouse.with_name(
-        f"{args.warehouse.stem}_published.duckdb"
-    )
+    published = args.to or published_path(args.warehouse)
     count = publish(args.warehouse, published)
     print(f"Published {count} tables for BI to {published} (read it read-only).")
     return 0

@@ -1,9 +1,12 @@
 """Post every new route_to_sales action to a webhook, once.
 
 Reads marts.fct_routing_actions (with the lead's email and top reasons from
-marts.fct_crm_lead_scores) and posts each route_to_sales action of the last
---max-age-days (7) up to the warehouse's as_of as one JSON object (older
-actions of a long history are never sent). Late events can move a
+marts.fct_crm_lead_scores) of the published copy (scripts/publish.py's file
+beside the warehouse, or --published), never the warehouse: a run that the
+job's guard stopped before publish sends no alert, and alerts stay at the
+last good run like the CRM sync and BI. It posts each route_to_sales action
+of the last --max-age-days (7) up to the copy's as_of as one JSON object
+(older actions of a long history are never sent). Late events can move a
 transition to another day within the lookback, which changes the action's
 id: an alert already sent for the same lead, model, group and target within
 --max-age-days of it counts as sent. One sender runs at a time (a lock on
@@ -40,6 +43,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+from publish import published_path
 
 DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
 RETRIED_STATUSES = {429, 500, 502, 503, 504}
@@ -73,10 +77,10 @@ ACTIONS_SQL = """
 """
 
 
-def new_actions(warehouse: str, max_age_days: int) -> list[dict]:
+def new_actions(published: Path, max_age_days: int) -> list[dict]:
     """The route_to_sales actions of transitions in the last max_age_days
-    up to the warehouse's as_of."""
-    con = duckdb.connect(warehouse, read_only=True)
+    up to the published copy's as_of."""
+    con = duckdb.connect(str(published), read_only=True)
     try:
         cursor = con.execute(ACTIONS_SQL, [max_age_days])
         names = [column[0] for column in cursor.description]
@@ -294,13 +298,21 @@ def main(argv: list[str] | None = None) -> int:
         "--warehouse", default=os.environ.get("LEAD_SCORING_DUCKDB", DEFAULT_WAREHOUSE)
     )
     parser.add_argument(
+        "--published",
+        type=Path,
+        help="the published copy of the marts to read"
+        " (default: <warehouse stem>_published.duckdb beside it, as publish.py writes)",
+    )
+    parser.add_argument(
         "--url",
         default=os.environ.get("LEAD_SCORING_ALERT_WEBHOOK"),
         help="webhook URL (default: $LEAD_SCORING_ALERT_WEBHOOK)",
     )
     parser.add_argument("--send", action="store_true", help="post (default: dry run)")
     parser.add_argument(
-        "--journal", type=Path, help="default: <warehouse>.alerts.sqlite alongside it"
+        "--journal",
+        type=Path,
+        help="default: <warehouse stem>.alerts.sqlite beside the warehouse",
     )
     parser.add_argument(
         "--max-age-days",
@@ -320,12 +332,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    if not Path(args.warehouse).exists():
+    published = args.published or published_path(Path(args.warehouse))
+    if not published.exists():
         print(
-            f"No warehouse at {args.warehouse}: run `make run` first.", file=sys.stderr
+            f"No published copy at {published}: alerts read the copy that"
+            " scripts/publish.py writes after a good build (`make run` and the"
+            " daily job publish it); publish first, or name it with --published.",
+            file=sys.stderr,
         )
         return 2
-    actions = new_actions(args.warehouse, args.max_age_days)
+    actions = new_actions(published, args.max_age_days)
     journal_path = args.journal or Path(args.warehouse).with_suffix(".alerts.sqlite")
 
     if not args.send:

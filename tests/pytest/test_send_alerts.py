@@ -1,9 +1,12 @@
 """scripts/send_alerts.py against a webhook on 127.0.0.1: dry by default,
 retries with backoff, and exactly once across a crash and a restart.
 
-The warehouse holds the three marts the sender reads, written by hand: four
-route_to_sales actions of the last seven days (a1-a4), one older (old) and one
-nurture action (n1), as of 2026-03-20."""
+The published copy of the warehouse (scripts/publish.py's file beside it)
+holds the three marts the sender reads, written by hand: four route_to_sales
+actions of the last seven days (a1-a4), one older (old) and one nurture
+action (n1), as of 2026-03-20. The warehouse itself holds a later run that
+the job's guard stopped before publish: one more action (bad) that no alert
+may come from. The journal is beside the warehouse."""
 
 from __future__ import annotations
 
@@ -24,45 +27,73 @@ REPO = Path(__file__).resolve().parents[2]
 SENDER = REPO / "scripts" / "send_alerts.py"
 
 
+ACTIONS = [
+    ("a1", "L1", "route_to_sales", "2026-03-19"),
+    ("a2", "L2", "route_to_sales", "2026-03-19"),
+    ("a3", "L3", "route_to_sales", "2026-03-20"),
+    ("a4", "L4", "route_to_sales", "2026-03-20"),
+    ("old", "L5", "route_to_sales", "2026-03-10"),
+    ("n1", "L6", "add_to_nurture", "2026-03-20"),
+]
+
+
+def write_marts(
+    path: Path, actions: list[tuple[str, str, str, str]], as_of: str = "2026-03-20"
+) -> None:
+    """The three marts the sender reads, in a new file or replacing them:
+    `actions` are (routing_action_id, lead_id, action, transition_date) of
+    model m, group hot, target sdr; the scores are as of `as_of`."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("create schema if not exists marts")
+        con.execute(
+            "create or replace table marts.fct_lead_scores as select 'L1' as lead_id,"
+            " 'm' as model_id, ?::date as scored_as_of",
+            [as_of],
+        )
+        con.execute(
+            "create or replace table marts.fct_routing_actions ("
+            " routing_action_id varchar, lead_id varchar, action varchar,"
+            " transition_date date)"
+        )
+        con.executemany(
+            "insert into marts.fct_routing_actions values (?, ?, ?, ?)", actions
+        )
+        con.execute(
+            """
+            create or replace table marts.fct_routing_actions as
+            select * from marts.fct_routing_actions as actions,
+            lateral (
+                select
+                    'm' as model_id,
+                    'hot' as group_name,
+                    'sdr' as target,
+                    'activity' as cause,
+                    61.5::double as lead_score,
+                    24 as sla_hours,
+                    cast(transition_date + 1 as timestamp) as triggered_at,
+                    cast(transition_date + 2 as timestamp) as due_at
+            )
+            """
+        )
+        con.execute(
+            "create or replace table marts.fct_crm_lead_scores as select 'L1' as"
+            " lead_id, 'm' as model_id, 'l1@acme.com' as email, 'Requested a demo:"
+            " +40' as top_reason_1, null as top_reason_2, null as top_reason_3"
+        )
+    finally:
+        con.close()
+
+
+def published_of(warehouse: Path) -> Path:
+    return warehouse.with_name(f"{warehouse.stem}_published.duckdb")
+
+
 @pytest.fixture
 def warehouse(tmp_path: Path) -> Path:
     path = tmp_path / "warehouse.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute("create schema marts")
-    con.execute(
-        "create table marts.fct_lead_scores as"
-        " select 'L1' as lead_id, 'm' as model_id, date '2026-03-20' as scored_as_of"
-    )
-    con.execute(
-        """
-        create table marts.fct_routing_actions as
-        select * from (values
-            ('a1', 'L1', 'route_to_sales', date '2026-03-19'),
-            ('a2', 'L2', 'route_to_sales', date '2026-03-19'),
-            ('a3', 'L3', 'route_to_sales', date '2026-03-20'),
-            ('a4', 'L4', 'route_to_sales', date '2026-03-20'),
-            ('old', 'L5', 'route_to_sales', date '2026-03-10'),
-            ('n1', 'L6', 'add_to_nurture', date '2026-03-20')
-        ) as actions (routing_action_id, lead_id, action, transition_date),
-        lateral (
-            select
-                'm' as model_id,
-                'hot' as group_name,
-                'sdr' as target,
-                'activity' as cause,
-                61.5::double as lead_score,
-                24 as sla_hours,
-                cast(transition_date + 1 as timestamp) as triggered_at,
-                cast(transition_date + 2 as timestamp) as due_at
-        )
-        """
-    )
-    con.execute(
-        "create table marts.fct_crm_lead_scores as select 'L1' as lead_id,"
-        " 'm' as model_id, 'l1@acme.com' as email, 'Requested a demo: +40' as"
-        " top_reason_1, null as top_reason_2, null as top_reason_3"
-    )
-    con.close()
+    write_marts(published_of(path), ACTIONS)
+    write_marts(path, [*ACTIONS, ("bad", "L9", "route_to_sales", "2026-03-20")])
     return path
 
 
@@ -208,7 +239,7 @@ def test_an_alert_moved_to_another_day_by_late_data_is_not_sent_again(
     """After a1 (L1, 03-19) is sent, late events move L1's transition to
     03-17: the action gets a new id, but the alert for L1 went out already."""
     assert run(warehouse, "--send", "--url", webhook.url).returncode == 0
-    con = duckdb.connect(str(warehouse))
+    con = duckdb.connect(str(published_of(warehouse)))
     con.execute(
         "update marts.fct_routing_actions set routing_action_id = 'a1moved',"
         " transition_date = date '2026-03-17' where routing_action_id = 'a1'"
@@ -218,3 +249,50 @@ def test_an_alert_moved_to_another_day_by_late_data_is_not_sent_again(
     assert again.returncode == 0
     assert "0 sent, 4 sent before" in again.stdout
     assert sorted(webhook.ids()) == ["a1", "a2", "a3", "a4"]
+
+
+def test_alerts_read_the_published_copy_not_the_warehouse(
+    warehouse: Path, webhook: Webhook, tmp_path: Path
+) -> None:
+    """The action `bad` of the stopped run (in the warehouse only) is neither
+    listed nor posted; the journal is beside the warehouse; --published names
+    another copy."""
+    dry = run(warehouse, "--url", webhook.url)
+    assert dry.returncode == 0
+    listed = [
+        json.loads(line)["routing_action_id"] for line in dry.stdout.splitlines()[1:]
+    ]
+    assert listed == ["a1", "a2", "a3", "a4"]
+
+    sent = run(warehouse, "--send", "--url", webhook.url)
+    assert sent.returncode == 0
+    assert sorted(webhook.ids()) == ["a1", "a2", "a3", "a4"]
+    assert warehouse.with_suffix(".alerts.sqlite").exists()
+    assert not published_of(warehouse).with_suffix(".alerts.sqlite").exists()
+
+    elsewhere = tmp_path / "elsewhere" / "copy.duckdb"
+    elsewhere.parent.mkdir()
+    write_marts(elsewhere, [("c1", "L8", "route_to_sales", "2026-03-20")])
+    other = run(
+        warehouse, "--send", "--url", webhook.url, "--published", str(elsewhere)
+    )
+    assert other.returncode == 0
+    assert "1 sent, 0 sent before" in other.stdout
+    assert sorted(webhook.ids()) == ["a1", "a2", "a3", "a4", "c1"]
+
+
+def test_a_missing_published_copy_is_said_plainly(
+    warehouse: Path, webhook: Webhook, tmp_path: Path
+) -> None:
+    """No published copy (beside the warehouse, or where --published says):
+    a message naming it, exit 2, nothing posted and no journal."""
+    published_of(warehouse).unlink()
+    for extra in ([], ["--published", str(tmp_path / "nowhere.duckdb")]):
+        for mode in ([], ["--send"]):
+            result = run(warehouse, *mode, "--url", webhook.url, *extra)
+            assert result.returncode == 2
+            missing = extra[1] if extra else str(published_of(warehouse))
+            assert f"No published copy at {missing}" in result.stderr
+            assert "publish.py" in result.stderr
+    assert webhook.received == []
+    assert not warehouse.with_suffix(".alerts.sqlite").exists()
