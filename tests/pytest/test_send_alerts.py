@@ -296,3 +296,104 @@ def test_a_missing_published_copy_is_said_plainly(
             assert "publish.py" in result.stderr
     assert webhook.received == []
     assert not warehouse.with_suffix(".alerts.sqlite").exists()
+
+
+def publish_actions(
+    warehouse: Path, actions: list[tuple[str, str, str]], as_of: str = "2026-03-20"
+) -> None:
+    """A new published copy whose route_to_sales actions are `actions`:
+    (routing_action_id, lead_id, transition_date)."""
+    write_marts(
+        published_of(warehouse),
+        [(action_id, lead, "route_to_sales", day) for action_id, lead, day in actions],
+        as_of,
+    )
+
+
+def send(warehouse: Path, webhook: Webhook) -> str:
+    result = run(warehouse, "--send", "--url", webhook.url)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_a_lead_that_re_enters_its_group_gets_an_alert_each_time(
+    warehouse: Path, webhook: Webhook
+) -> None:
+    """L7 enters hot on 03-14 (e1), leaves, enters again on 03-17 (e2) and
+    on 03-20 (e3): three actions, three alerts, although each re-entry is
+    within 7 days of the alert before it. L8's first entry (f1, 03-12,
+    sent as of 03-14) is outside the window as of 03-20: still an action of
+    its own, so its re-entry f2 (03-18) gets an alert too. As of 03-21, e1
+    is outside the window as well."""
+    publish_actions(
+        warehouse,
+        [("e1", "L7", "2026-03-14"), ("f1", "L8", "2026-03-12")],
+        as_of="2026-03-14",
+    )
+    assert "2 sent, 0 sent before" in send(warehouse, webhook)
+    publish_actions(
+        warehouse,
+        [
+            ("e1", "L7", "2026-03-14"),
+            ("e2", "L7", "2026-03-17"),
+            ("f1", "L8", "2026-03-12"),
+            ("f2", "L8", "2026-03-18"),
+        ],
+    )
+    assert "2 sent, 1 sent before" in send(warehouse, webhook)
+    publish_actions(
+        warehouse,
+        [
+            ("e1", "L7", "2026-03-14"),
+            ("e2", "L7", "2026-03-17"),
+            ("e3", "L7", "2026-03-20"),
+            ("f1", "L8", "2026-03-12"),
+            ("f2", "L8", "2026-03-18"),
+        ],
+        as_of="2026-03-21",
+    )
+    assert "1 sent, 2 sent before" in send(warehouse, webhook)
+    assert webhook.ids() == ["f1", "e1", "e2", "f2", "e3"]
+
+
+def test_moved_transitions_and_re_entries_together(
+    warehouse: Path, webhook: Webhook
+) -> None:
+    """e1 (L7, 03-15) is sent; late events move it to 03-14 (e1m) while L7
+    also re-enters on 03-17 (e2): e1 stands for the nearest, e1m, and e2 is
+    posted. Next, L7 re-enters on 03-19 (e3): e1 stood for e1m already, so
+    e3 is posted. L8's two alerts (f1 03-14, f2 03-18) both move a day
+    earlier (f1m, f2m; f1m out of the window from 03-14 on): each stands for
+    one, nothing is posted. Windows as of 03-20: from 03-14."""
+    publish_actions(
+        warehouse,
+        [
+            ("e1", "L7", "2026-03-15"),
+            ("f1", "L8", "2026-03-14"),
+            ("f2", "L8", "2026-03-18"),
+        ],
+    )
+    assert "3 sent, 0 sent before" in send(warehouse, webhook)
+    publish_actions(
+        warehouse,
+        [
+            ("e1m", "L7", "2026-03-14"),
+            ("e2", "L7", "2026-03-17"),
+            ("f1m", "L8", "2026-03-13"),
+            ("f2m", "L8", "2026-03-17"),
+        ],
+    )
+    assert "1 sent, 2 sent before" in send(warehouse, webhook)
+    assert webhook.ids()[3:] == ["e2"]
+    publish_actions(
+        warehouse,
+        [
+            ("e1m", "L7", "2026-03-14"),
+            ("e2", "L7", "2026-03-17"),
+            ("e3", "L7", "2026-03-19"),
+            ("f1m", "L8", "2026-03-13"),
+            ("f2m", "L8", "2026-03-17"),
+        ],
+    )
+    assert "1 sent, 3 sent before" in send(warehouse, webhook)
+    assert webhook.ids() == ["f1", "e1", "f2", "e2", "e3"]
