@@ -21,7 +21,12 @@ as `sending` before its request goes out and as `sent` when the webhook
 answers 2xx, each step committed. So:
 - a sent action is never posted again;
 - a definite failure (connection refused, HTTP 429 or 5xx) is retried with
-  exponential backoff, and by the next run if it still fails;
+  exponential backoff, and by the next run if it still fails; another 4xx,
+  and a redirect (3xx), fail at once and are tried again by the next run. A
+  redirect is never followed: urllib would turn a redirected POST into a GET
+  without its body, and the 2xx of that GET would count as a delivery. The
+  same URL answers the same redirect, so retrying it within the run is of no
+  use: the run lists it with the Location, exits 1, and --url needs fixing;
 - an action whose request was under way when the sender was killed, or
   timed out, may or may not have arrived. It stays `sending` and is not
   posted again by itself: the run lists it and exits 1. After checking the
@@ -286,6 +291,13 @@ class Journal:
             ],
         )
 
+    def last_error(self, action_id: str) -> str | None:
+        row = self.con.execute(
+            "select last_error from sent_alerts where routing_action_id = ?",
+            [action_id],
+        ).fetchone()
+        return row[0] if row else None
+
     def mark(self, action_id: str, status: str, error: str | None = None) -> None:
         self.con.execute(
             "update sent_alerts set status = ?, last_error = ?,"
@@ -324,9 +336,19 @@ class Failed(Exception):
         return self.http_status is None or self.http_status in RETRIED_STATUSES
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Follow no redirect: the 3xx reaches post() as an HTTPError."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
 def post(url: str, action: dict, timeout: float) -> None:
     """POST the action; raise Unconfirmed when it may have arrived, another
-    exception when it surely did not."""
+    exception when it surely did not. Only a 2xx answer is a delivery."""
     request = urllib.request.Request(
         url,
         data=json.dumps(action).encode(),
@@ -337,9 +359,14 @@ def post(url: str, action: dict, timeout: float) -> None:
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout):
+        with OPENER.open(request, timeout=timeout):
             return
     except urllib.error.HTTPError as error:
+        if 300 <= error.code < 400:
+            location = error.headers.get("Location") or "no Location"
+            raise Failed(
+                f"HTTP {error.code} redirect to {location}, not followed", error.code
+            ) from error
         raise Failed(f"HTTP {error.code}", error.code) from error
     except urllib.error.URLError as error:
         if isinstance(error.reason, ConnectionRefusedError):
@@ -389,6 +416,7 @@ def send_all(
     unconfirmed."""
     counts = {"sent": 0, "failed": 0, "sending": 0, "already sent": 0}
     unconfirmed = []
+    failed: list[tuple[str, str | None]] = []
     try:
         moved = stand_ins(
             current,
@@ -413,6 +441,9 @@ def send_all(
             counts[result] += 1
             if result == "sending":
                 unconfirmed.append(action["routing_action_id"])
+            if result == "failed":
+                action_id = action["routing_action_id"]
+                failed.append((action_id, journal.last_error(action_id)))
     finally:
         journal.close()
 
@@ -420,6 +451,14 @@ def send_all(
         f"Alerts: {counts['sent']} sent, {counts['already sent']} sent before,"
         f" {counts['failed']} failed (retried next run), {len(unconfirmed)} unconfirmed."
     )
+    for action_id, error in failed:
+        hint = (
+            ": the webhook moved; set --url ($LEAD_SCORING_ALERT_WEBHOOK) to the"
+            " address it names"
+            if error and " redirect to " in error
+            else ""
+        )
+        print(f"  failed {action_id}: {error}{hint}", file=sys.stderr)
     for action_id in unconfirmed:
         print(
             f"  unconfirmed {action_id}: a run stopped while posting it; check the"

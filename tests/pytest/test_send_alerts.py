@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -99,15 +100,20 @@ def warehouse(tmp_path: Path) -> Path:
 
 class Webhook:
     """A webhook on 127.0.0.1 that records every request it receives; `answer`
-    decides the HTTP status of each (by its number and action id)."""
+    decides the HTTP status of each POST (by its number and action id), with
+    a Location header when `location` says one. `requests` holds the method
+    and path of every request, GETs included (they are answered 200)."""
 
     def __init__(self) -> None:
         self.received: list[tuple[str, str, dict]] = []
+        self.requests: list[tuple[str, str]] = []
         self.answer: Callable[[int, str], int] = lambda number, action_id: 200
+        self.location: str | None = None
         webhook = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
+                webhook.requests.append(("POST", self.path))
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 webhook.received.append(
                     (body["routing_action_id"], self.headers["Idempotency-Key"], body)
@@ -116,6 +122,15 @@ class Webhook:
                     len(webhook.received), body["routing_action_id"]
                 )
                 self.send_response(status)
+                if webhook.location and 300 <= status < 400:
+                    self.send_header("Location", webhook.location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_GET(self) -> None:
+                webhook.requests.append(("GET", self.path))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
                 self.end_headers()
 
             def log_message(self, *args: object) -> None:
@@ -397,3 +412,34 @@ def test_moved_transitions_and_re_entries_together(
     )
     assert "1 sent, 3 sent before" in send(warehouse, webhook)
     assert webhook.ids() == ["f1", "e1", "f2", "e2", "e3"]
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_not_a_delivery(
+    warehouse: Path, webhook: Webhook, status: int
+) -> None:
+    """The webhook answers a1 with a redirect to /moved (which would answer
+    200): not followed, a1 is failed, not sent, and not retried within the
+    run (the same URL would redirect again); the message names the status
+    and the Location. The next run, once the webhook takes it, sends it."""
+    webhook.location = f"{webhook.url.rsplit('/', 1)[0]}/moved"
+    webhook.answer = lambda number, action_id: status if action_id == "a1" else 200
+    first = run(warehouse, "--send", "--url", webhook.url, "--backoff", "0.01")
+    assert first.returncode == 1
+    assert "3 sent, 0 sent before, 1 failed" in first.stdout
+    assert f"a1: HTTP {status} redirect to {webhook.location}" in first.stderr
+    assert webhook.requests == [("POST", "/alerts")] * 4
+    journal = sqlite3.connect(warehouse.with_suffix(".alerts.sqlite"))
+    assert journal.execute(
+        "select status, last_error from sent_alerts where routing_action_id = 'a1'"
+    ).fetchone() == (
+        "failed",
+        f"HTTP {status} redirect to {webhook.location}, not followed",
+    )
+    journal.close()
+
+    webhook.answer = lambda number, action_id: 200
+    second = run(warehouse, "--send", "--url", webhook.url)
+    assert second.returncode == 0
+    assert "1 sent, 3 sent before, 0 failed" in second.stdout
+    assert webhook.ids() == ["a1", "a2", "a3", "a4", "a1"]
