@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -320,6 +322,71 @@ def test_a_new_publish_is_seen(
     con.close()
     os.replace(newer, published)
     assert metrics(open_page("views/overview.py"))["hand: leads"] == "6"
+
+
+def test_readers_never_fail_while_publishes_swap_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four readers (the sessions of a served dashboard are threads of one
+    process) query the published file while it is replaced 30 times, as
+    scripts/publish.py replaces it: no query fails, each reads one whole
+    version (version n has n rows, each saying n), and once the swaps are
+    over every reader reads the last."""
+    monkeypatch.syspath_prepend(str(APP.parent))
+    import warehouse
+
+    published = tmp_path / "published.duckdb"
+
+    def publish(version: int) -> None:
+        written = tmp_path / f"version_{version}.duckdb"
+        con = duckdb.connect(str(written))
+        con.execute("create schema marts")
+        con.execute(
+            f"create table marts.fct_lead_scores as select {version} as version"
+            f" from range({version})"
+        )
+        con.close()
+        os.replace(written, published)
+
+    publish(1)
+    monkeypatch.setenv("LEAD_SCORING_PUBLISHED", str(published))
+    errors: list[str] = []
+    wrong: list[tuple[int, int]] = []
+    done = threading.Event()
+    asked = iter(range(10**9))  # a new query each time: no cached answer
+
+    def read() -> tuple[int, int]:
+        frame = warehouse.query(
+            "select count(*) as rows, min(version) as version, ? as asked"
+            " from marts.fct_lead_scores",
+            [next(asked)],
+        )
+        return int(frame["rows"][0]), int(frame["version"][0])
+
+    def reader() -> None:
+        while not done.is_set():
+            try:
+                rows, version = read()
+            except Exception as error:  # noqa: BLE001 - every failure counts
+                errors.append(repr(error))
+                continue
+            if rows != version:
+                wrong.append((rows, version))
+
+    readers = [threading.Thread(target=reader) for _ in range(4)]
+    for thread in readers:
+        thread.start()
+    try:
+        for version in range(2, 32):
+            publish(version)
+            time.sleep(0.01)
+    finally:
+        done.set()
+        for thread in readers:
+            thread.join(60)
+    assert errors == []
+    assert wrong == []
+    assert [read() for _ in range(4)] == [(31, 31)] * 4
 
 
 @pytest.mark.parametrize("page", PAGES)
