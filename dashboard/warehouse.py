@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -244,6 +245,23 @@ def number(value: object, digits: int) -> str:
     return f"{float(value):,.{digits}f}"
 
 
+# What Markdown (as Streamlit renders it: GitHub's, with colour and emoji
+# directives, LaTeX and autolinks) can read as markup: every such character,
+# but `_`, `-` and `.` between letters or digits (b2b_core, 2026-03-20 and
+# 1.5 stay as they are; none of them is markup there).
+_MARKUP = re.compile(
+    r"[\\`*{}\[\]()<>#+!|~:$&@=^\"']"
+    r"|(?<![0-9A-Za-z])[_.\-]|[_.\-](?![0-9A-Za-z])|(?<![0-9])\.|\.(?![0-9])"
+)
+
+
+def plain(value: object) -> str:
+    """A value from the data for a place Streamlit renders as Markdown (a
+    title, a metric, st.markdown, an alert, a cell of st.table): escaped, so
+    it reads as written and nothing in it is markup; on one line."""
+    return _MARKUP.sub(lambda match: "\\" + match.group(), " ".join(str(value).split()))
+
+
 def text(value: object, missing: str) -> str:
     """A text column's value, or `missing` where it is null."""
     return value if isinstance(value, str) and value else missing
@@ -251,7 +269,8 @@ def text(value: object, missing: str) -> str:
 
 def show_table(frame: pd.DataFrame, digits: int = 1) -> None:
     """A small table, every row on the page (st.table), its numbers rounded
-    and its days without a time for reading; the values stay the mart's."""
+    and its days without a time for reading, its text as written (st.table
+    renders cells as Markdown: text is escaped); the values stay the mart's."""
     formats = {}
     for name in frame.columns:
         column = frame[name]
@@ -267,4 +286,6 @@ def show_table(frame: pd.DataFrame, digits: int = 1) -> None:
             formats[name] = lambda value: (
                 "" if pd.isna(value) else f"{value:,.{digits}f}"
             )
+        elif not pd.api.types.is_numeric_dtype(column):
+            formats[name] = lambda value: "" if pd.isna(value) else plain(value)
     st.table(frame.style.format(formats, na_rep=""), hide_index=True)

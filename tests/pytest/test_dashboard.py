@@ -20,6 +20,7 @@ Lead A under `hand`: score 44.75, warm; first warm on 03-01, hot on 03-10
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 import time
@@ -387,6 +388,94 @@ def test_readers_never_fail_while_publishes_swap_the_file(
     assert errors == []
     assert wrong == []
     assert [read() for _ in range(4)] == [(31, 31)] * 4
+
+
+# Values that Markdown would render: a remote image, bold, emphasis, a link,
+# a colour directive, LaTeX and HTML.
+MARKUP = {
+    "company_name": "![x](http://remote.example/img.png)",
+    "job_title": "**bold**",
+    "department": "<img src=http://remote.example/a.png>",
+    "industry": ":red[alarm]",
+    "country": "$x^2$",
+}
+REASON = "[a demo](http://remote.example/demo)"
+
+
+def rendered_as_markdown(app: AppTest) -> list[str]:
+    """The source of everything on the page that Streamlit renders as
+    Markdown: titles, headers, Markdown and captions, alerts, metrics (label,
+    value, delta) and the cells of st.table as displayed."""
+    sources = [
+        element.value
+        for elements in (app.title, app.header, app.subheader, app.markdown)
+        for element in elements
+    ]
+    sources += [element.value for element in app.caption]
+    for alerts in (app.error, app.warning, app.info, app.success):
+        sources += [alert.value for alert in alerts]
+    for metric in app.metric:
+        sources += [metric.proto.label, metric.proto.body, metric.proto.delta]
+    for table in app.table:
+        shown = dataframe_util.convert_arrow_bytes_to_pandas_df(
+            table.proto.arrow_data.styler.display_values
+        )
+        sources += [str(value) for value in shown.to_numpy().ravel()]
+    return sources
+
+
+def unescaped(text: str) -> str:
+    """Markdown's backslash escapes removed: the text a reader sees."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def test_values_from_the_data_are_shown_as_plain_text(
+    built: tuple[Project, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a copy of the marts, lead A's attributes and first reason hold
+    Markdown, the model `hand` is called `**hand**` and the group `warm`
+    `*warm*` in every table. No page renders any of it as Markdown (no
+    element rendered as Markdown holds it unescaped), and each still shows
+    it, as plain text or escaped."""
+    published = tmp_path / "published.duckdb"
+    shutil.copy(built[1], published)
+    con = duckdb.connect(str(published))
+    for column, value in MARKUP.items():
+        con.execute(
+            f"update marts.dim_leads set {column} = ? where lead_id = 'A'", [value]
+        )
+    con.execute(
+        "update marts.fct_lead_score_reasons set top_reason_1 = ?"
+        " where lead_id = 'A' and model_id = 'hand'",
+        [REASON],
+    )
+    columns = con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns"
+        " join information_schema.tables using (table_schema, table_name)"
+        " where table_type = 'BASE TABLE' and data_type = 'VARCHAR'"
+    ).fetchall()
+    for schema, table, column in columns:
+        for old, new in (("hand", "**hand**"), ("warm", "*warm*")):
+            con.execute(
+                f'update {schema}."{table}" set "{column}" = ? where "{column}" = ?',
+                [new, old],
+            )
+    con.close()
+    monkeypatch.setenv("LEAD_SCORING_PUBLISHED", str(published))
+    raw = [*MARKUP.values(), REASON, "**hand**", "*warm*"]
+    for page in PAGES:
+        app = open_page(page, lead="A")
+        sources = rendered_as_markdown(app)
+        assert [
+            (value, source) for source in sources for value in raw if value in source
+        ] == [], page
+        shown = " ".join(unescaped(source) for source in sources)
+        shown += " ".join(text.value for text in app.text)
+        assert "**hand**" in shown, page
+        if page == "views/lead.py":
+            assert all(value in shown for value in raw)
+            seen = {unescaped(metric.label): metric.value for metric in app.metric}
+            assert seen["Score **hand**"] == "44.8"
 
 
 @pytest.mark.parametrize("page", PAGES)
