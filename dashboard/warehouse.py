@@ -1,14 +1,17 @@
 """The dashboard's one way to the data: the published copy of the marts
 (scripts/publish.py), opened read-only, never the file dbt writes. Every
 query runs in DuckDB and is cached until the file changes (publish swaps a
-new file in, so its modification time moves)."""
+new file in: its inode and modification time move). A swap while pages
+read is safe: a query under way finishes on the file it started on."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,39 +55,91 @@ def published_path() -> Path:
     return warehouse.with_name(f"{warehouse.stem}_published.duckdb")
 
 
-# One read-only connection per published file, reopened when the file
-# changes. Not st.cache_resource: a connection to a replaced file must be
-# closed first, or DuckDB hands the next connect the old file's database.
+@dataclass
+class _Opened:
+    """The published file as it was when opened, and the readers using it."""
+
+    version: tuple[int, int]
+    connection: duckdb.DuckDBPyConnection
+    readers: int = 0
+    is_replaced: bool = False
+
+
+# One connection per published file, to its current version: the sessions
+# of a served dashboard are threads of one process and share it, a cursor
+# each. When publish swaps a new file in, the next query opens the new one;
+# the old connection is closed only when its last reader is done (closing
+# it under another session's query failed that page). Not st.cache_resource,
+# which cannot wait for the readers.
 _lock = threading.Lock()
-_connections: dict[str, tuple[int, duckdb.DuckDBPyConnection]] = {}
+_opened: dict[str, _Opened] = {}
 
 
-def _connection(path: str, modified: int) -> duckdb.DuckDBPyConnection:
+def _open(path: str) -> duckdb.DuckDBPyConnection:
+    """The file attached read-only to a database of its own in memory: a
+    plain duckdb.connect(path) would hand back DuckDB's instance of the path
+    while a reader still holds it, which reads the replaced file."""
+    connection = duckdb.connect()
+    try:
+        quoted = path.replace("'", "''")
+        connection.execute(f"attach '{quoted}' as published (read_only)")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _release(opened: _Opened) -> None:
+    """Under _lock: one reader fewer; close a replaced version's connection
+    when nobody reads it any more."""
+    opened.readers -= 1
+    if opened.is_replaced and opened.readers == 0:
+        opened.connection.close()
+
+
+@contextmanager
+def _reading(
+    path: str, version: tuple[int, int]
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on the connection to `version` of the file (opened when it
+    is not the one open, the previous one set to close)."""
     with _lock:
-        known = _connections.get(path)
-        if known is not None and known[0] == modified:
-            return known[1]
-        if known is not None:
-            known[1].close()
-        connection = duckdb.connect(path, read_only=True)
-        _connections[path] = (modified, connection)
-        return connection
+        opened = _opened.get(path)
+        if opened is None or opened.version != version:
+            if opened is not None:
+                opened.is_replaced = True
+                opened.readers += 1
+                _release(opened)
+            opened = _Opened(version, _open(path))
+            _opened[path] = opened
+        opened.readers += 1
+    try:
+        with opened.connection.cursor() as cursor:
+            cursor.execute("use published")  # each cursor starts in memory
+            yield cursor
+    finally:
+        with _lock:
+            _release(opened)
 
 
 @st.cache_data(max_entries=1000, show_spinner=False)
-def _query(path: str, modified: int, sql: str, params: list | dict) -> pd.DataFrame:
-    with _connection(path, modified).cursor() as cursor:
+def _query(
+    path: str, version: tuple[int, int], sql: str, params: list | dict
+) -> pd.DataFrame:
+    with _reading(path, version) as cursor:
         return cursor.execute(sql, params).df()
 
 
 def query(
     sql: str, params: Sequence[object] | Mapping[str, object] = ()
 ) -> pd.DataFrame:
-    """The result of `sql` on the published file, cached per file version;
-    params by position (?) or by name ($name)."""
+    """The result of `sql` on the published file, cached per file version
+    (its inode and modification time: publish swaps a new file in); params
+    by position (?) or by name ($name)."""
     path = published_path()
     values = dict(params) if isinstance(params, Mapping) else list(params)
-    return _query(str(path.resolve()), path.stat().st_mtime_ns, sql, values)
+    status = path.stat()
+    return _query(str(path.resolve()), (status.st_ino, status.st_mtime_ns), sql, values)
 
 
 def tables() -> set[str]:
@@ -190,6 +245,23 @@ def number(value: object, digits: int) -> str:
     return f"{float(value):,.{digits}f}"
 
 
+# What Markdown (as Streamlit renders it: GitHub's, with colour and emoji
+# directives, LaTeX and autolinks) can read as markup: every such character,
+# but `_`, `-` and `.` between letters or digits (b2b_core, 2026-03-20 and
+# 1.5 stay as they are; none of them is markup there).
+_MARKUP = re.compile(
+    r"[\\`*{}\[\]()<>#+!|~:$&@=^\"']"
+    r"|(?<![0-9A-Za-z])[_.\-]|[_.\-](?![0-9A-Za-z])|(?<![0-9])\.|\.(?![0-9])"
+)
+
+
+def plain(value: object) -> str:
+    """A value from the data for a place Streamlit renders as Markdown (a
+    title, a metric, st.markdown, an alert, a cell of st.table): escaped, so
+    it reads as written and nothing in it is markup; on one line."""
+    return _MARKUP.sub(lambda match: "\\" + match.group(), " ".join(str(value).split()))
+
+
 def text(value: object, missing: str) -> str:
     """A text column's value, or `missing` where it is null."""
     return value if isinstance(value, str) and value else missing
@@ -197,7 +269,8 @@ def text(value: object, missing: str) -> str:
 
 def show_table(frame: pd.DataFrame, digits: int = 1) -> None:
     """A small table, every row on the page (st.table), its numbers rounded
-    and its days without a time for reading; the values stay the mart's."""
+    and its days without a time for reading, its text as written (st.table
+    renders cells as Markdown: text is escaped); the values stay the mart's."""
     formats = {}
     for name in frame.columns:
         column = frame[name]
@@ -213,4 +286,6 @@ def show_table(frame: pd.DataFrame, digits: int = 1) -> None:
             formats[name] = lambda value: (
                 "" if pd.isna(value) else f"{value:,.{digits}f}"
             )
+        elif not pd.api.types.is_numeric_dtype(column):
+            formats[name] = lambda value: "" if pd.isna(value) else plain(value)
     st.table(frame.style.format(formats, na_rep=""), hide_index=True)

@@ -7,11 +7,17 @@ copy instead: after each successful run, the marts (and the scoring model
 seeds, for labels) are copied into a new file next to it, which then
 replaces the published one in a single rename. A dashboard that opens the
 published file sees the last good run, whole, never a run half-written.
+
+The new file is written as `.<published name>.<pid>.tmp` beside it. A
+publish that is killed (SIGKILL, the machine stopping) cannot remove its
+own, so each publish first removes the temporaries, and their WAL, of the
+processes that no longer run; a publish still running keeps its own.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
 import os
 import sys
 from pathlib import Path
@@ -22,12 +28,47 @@ DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
 SCHEMAS = ("marts", "scoring_model")
 
 
+def published_path(warehouse: Path) -> Path:
+    """Where the published copy of `warehouse` goes by default:
+    `<warehouse stem>_published.duckdb` beside it (what BI, the CRM sync and
+    scripts/send_alerts.py read)."""
+    return warehouse.with_name(f"{warehouse.stem}_published.duckdb")
+
+
+def is_running(pid: int) -> bool:
+    """Whether a process with this id runs (on this machine)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
+def remove_stale_temporaries(published: Path) -> list[Path]:
+    """Remove the temporaries of publishes to `published` whose process has
+    ended (killed before it could remove them); return them. A temporary of
+    a process that runs stays: it may be a publish writing it."""
+    removed = []
+    prefix = f".{published.name}."
+    for path in published.parent.glob(f"{glob.escape(prefix)}*.tmp*"):
+        pid, _, rest = path.name.removeprefix(prefix).partition(".")
+        is_temporary = rest in ("tmp", "tmp.wal") and pid.isdigit()
+        if is_temporary and int(pid) != os.getpid() and not is_running(int(pid)):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
 def publish(warehouse: Path, published: Path) -> int:
     """Copy the marts into `published`; return the number of tables. A mart
     that is a view (the points ledger, computed when read) is copied as a
     table of its rows."""
+    remove_stale_temporaries(published)
     temporary = published.with_name(f".{published.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
+    temporary.with_name(f"{temporary.name}.wal").unlink(missing_ok=True)
     con = duckdb.connect(str(temporary))
     try:
         # Under its own name: the views dbt wrote name their tables with it.
@@ -49,6 +90,7 @@ def publish(warehouse: Path, published: Path) -> int:
     except BaseException:
         con.close()
         temporary.unlink(missing_ok=True)
+        temporary.with_name(f"{temporary.name}.wal").unlink(missing_ok=True)
         raise
     os.replace(temporary, published)
     return len(tables)
@@ -65,9 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         "--to", type=Path, help="default: <warehouse>_published.duckdb alongside it"
     )
     args = parser.parse_args(argv)
-    published = args.to or args.warehouse.with_name(
-        f"{args.warehouse.stem}_published.duckdb"
-    )
+    published = args.to or published_path(args.warehouse)
     count = publish(args.warehouse, published)
     print(f"Published {count} tables for BI to {published} (read it read-only).")
     return 0

@@ -90,7 +90,10 @@ else:
     for column, ((model_id, status), count) in zip(
         columns, handoffs.sum().items(), strict=True
     ):
-        column.metric(f"{model_id} ({status}): handoffs", f"{int(count):,}")
+        column.metric(
+            f"{warehouse.plain(model_id)} ({warehouse.plain(status)}): handoffs",
+            f"{int(count):,}",
+        )
     st.altair_chart(
         alt.Chart(stages)
         .mark_line(point=True)

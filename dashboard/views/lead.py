@@ -42,7 +42,7 @@ else:
         [filters.models, search],
     )
     if domain_leads.empty:
-        st.warning(f"No lead has the id or the email domain `{search}`.")
+        st.warning(f"No lead has the id or the email domain {warehouse.plain(search)}.")
         st.stop()
     labels = {
         row.lead_id: f"{row.lead_id}: {warehouse.text(row.job_title, '?')} at"
@@ -50,7 +50,8 @@ else:
         for row in domain_leads.itertuples()
     }
     st.caption(
-        f"{len(domain_leads):,} leads with the email domain `{search.lower()}`"
+        f"{len(domain_leads):,} leads with the email domain"
+        f" {warehouse.plain(search.lower())}"
         + (" (the first 500 by score)" if len(domain_leads) == 500 else "")
         + ", highest score first."
     )
@@ -64,8 +65,8 @@ who = warehouse.query(
     """,
     [lead_id],
 ).iloc[0]
-st.subheader(f"Lead {lead_id}")
-st.write(
+st.subheader(f"Lead {warehouse.plain(lead_id)}")
+st.text(
     f"{warehouse.text(who['job_title'], 'No title')}, {warehouse.text(who['department'], 'no department')},"
     f" at {warehouse.text(who['company_name'], 'an unknown company')}"
     f" ({warehouse.text(who['industry'], 'industry unknown')}, {warehouse.text(who['country'], '?')});"
@@ -100,14 +101,16 @@ scores = warehouse.query(
 if scores.empty:
     st.info("The lead has no score under the selected models (created after as_of?).")
 for row in scores.itertuples():
+    model = warehouse.plain(row.model_id)
     st.markdown(
-        f"**{row.model_id}** ({row.model_status}), as of {row.scored_as_of:%Y-%m-%d}"
+        f"**{model}** ({warehouse.plain(row.model_status)}),"
+        f" as of {row.scored_as_of:%Y-%m-%d}"
     )
     first, second, third, fourth = st.columns(4)
-    first.metric(f"Score {row.model_id}", warehouse.number(row.lead_score, 1))
+    first.metric(f"Score {model}", warehouse.number(row.lead_score, 1))
     second.metric(
-        f"Group {row.model_id}",
-        row.group_name,
+        f"Group {model}",
+        warehouse.plain(row.group_name),
         "sales-ready"
         if row.is_sales_ready
         else ("excluded" if row.is_excluded else None),
@@ -121,7 +124,7 @@ for row in scores.itertuples():
         if isinstance(r, str)
     ]
     if reasons:
-        st.markdown("Why: " + "; ".join(reasons))
+        st.text("Why: " + "; ".join(reasons))
 
 st.subheader("Group over time")
 history = warehouse.query(

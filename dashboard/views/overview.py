@@ -35,9 +35,10 @@ st.subheader("Leads by group, now")
 columns = st.columns(max(len(models), 1))
 for column, model_id in zip(columns, models, strict=False):
     of_model = groups[groups["model_id"] == model_id]
-    column.metric(f"{model_id}: leads", f"{int(of_model['leads'].sum()):,}")
+    label = warehouse.plain(model_id)
+    column.metric(f"{label}: leads", f"{int(of_model['leads'].sum()):,}")
     column.metric(
-        f"{model_id}: sales-ready", f"{int(of_model['sales_ready_leads'].sum()):,}"
+        f"{label}: sales-ready", f"{int(of_model['sales_ready_leads'].sum()):,}"
     )
 warehouse.show_table(groups.drop(columns="sort_order"))
 

@@ -42,11 +42,13 @@ if performance.empty:
 else:
     columns = st.columns(len(performance))
     for column, row in zip(columns, performance.itertuples(), strict=True):
+        model = warehouse.plain(row.model_id)
         column.metric(
-            f"AUC {row.model_id} ({row.model_status})", warehouse.number(row.auc, 3)
+            f"AUC {model} ({warehouse.plain(row.model_status)})",
+            warehouse.number(row.auc, 3),
         )
         column.metric(
-            f"Precision / recall {row.model_id}",
+            f"Precision / recall {model}",
             f"{warehouse.number(row.sales_ready_precision, 3)} / {warehouse.number(row.sales_ready_recall, 3)}",
         )
     warehouse.show_table(performance, digits=3)

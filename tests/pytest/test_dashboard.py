@@ -20,7 +20,10 @@ Lead A under `hand`: score 44.75, warm; first warm on 03-01, hot on 03-10
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -320,6 +323,159 @@ def test_a_new_publish_is_seen(
     con.close()
     os.replace(newer, published)
     assert metrics(open_page("views/overview.py"))["hand: leads"] == "6"
+
+
+def test_readers_never_fail_while_publishes_swap_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four readers (the sessions of a served dashboard are threads of one
+    process) query the published file while it is replaced 30 times, as
+    scripts/publish.py replaces it: no query fails, each reads one whole
+    version (version n has n rows, each saying n), and once the swaps are
+    over every reader reads the last."""
+    monkeypatch.syspath_prepend(str(APP.parent))
+    import warehouse
+
+    published = tmp_path / "published.duckdb"
+
+    def publish(version: int) -> None:
+        written = tmp_path / f"version_{version}.duckdb"
+        con = duckdb.connect(str(written))
+        con.execute("create schema marts")
+        con.execute(
+            f"create table marts.fct_lead_scores as select {version} as version"
+            f" from range({version})"
+        )
+        con.close()
+        os.replace(written, published)
+
+    publish(1)
+    monkeypatch.setenv("LEAD_SCORING_PUBLISHED", str(published))
+    errors: list[str] = []
+    wrong: list[tuple[int, int]] = []
+    done = threading.Event()
+    asked = iter(range(10**9))  # a new query each time: no cached answer
+
+    def read() -> tuple[int, int]:
+        frame = warehouse.query(
+            "select count(*) as rows, min(version) as version, ? as asked"
+            " from marts.fct_lead_scores",
+            [next(asked)],
+        )
+        return int(frame["rows"][0]), int(frame["version"][0])
+
+    def reader() -> None:
+        while not done.is_set():
+            try:
+                rows, version = read()
+            except Exception as error:  # noqa: BLE001 - every failure counts
+                errors.append(repr(error))
+                continue
+            if rows != version:
+                wrong.append((rows, version))
+
+    readers = [threading.Thread(target=reader) for _ in range(4)]
+    for thread in readers:
+        thread.start()
+    try:
+        for version in range(2, 32):
+            publish(version)
+            time.sleep(0.01)
+    finally:
+        done.set()
+        for thread in readers:
+            thread.join(60)
+    assert errors == []
+    assert wrong == []
+    assert [read() for _ in range(4)] == [(31, 31)] * 4
+
+
+# Values that Markdown would render: a remote image, bold, emphasis, a link,
+# a colour directive, LaTeX and HTML.
+MARKUP = {
+    "company_name": "![x](http://remote.example/img.png)",
+    "job_title": "**bold**",
+    "department": "<img src=http://remote.example/a.png>",
+    "industry": ":red[alarm]",
+    "country": "$x^2$",
+}
+REASON = "[a demo](http://remote.example/demo)"
+
+
+def rendered_as_markdown(app: AppTest) -> list[str]:
+    """The source of everything on the page that Streamlit renders as
+    Markdown: titles, headers, Markdown and captions, alerts, metrics (label,
+    value, delta) and the cells of st.table as displayed."""
+    sources = [
+        element.value
+        for elements in (app.title, app.header, app.subheader, app.markdown)
+        for element in elements
+    ]
+    sources += [element.value for element in app.caption]
+    for alerts in (app.error, app.warning, app.info, app.success):
+        sources += [alert.value for alert in alerts]
+    for metric in app.metric:
+        sources += [metric.proto.label, metric.proto.body, metric.proto.delta]
+    for table in app.table:
+        shown = dataframe_util.convert_arrow_bytes_to_pandas_df(
+            table.proto.arrow_data.styler.display_values
+        )
+        sources += [str(value) for value in shown.to_numpy().ravel()]
+    return sources
+
+
+def unescaped(text: str) -> str:
+    """Markdown's backslash escapes removed: the text a reader sees."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def test_values_from_the_data_are_shown_as_plain_text(
+    built: tuple[Project, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a copy of the marts, lead A's attributes and first reason hold
+    Markdown, the model `hand` is called `**hand**` and the group `warm`
+    `*warm*` in every table. No page renders any of it as Markdown (no
+    element rendered as Markdown holds it unescaped), and each still shows
+    it, as plain text or escaped."""
+    published = tmp_path / "published.duckdb"
+    shutil.copy(built[1], published)
+    con = duckdb.connect(str(published))
+    for column, value in MARKUP.items():
+        con.execute(
+            f"update marts.dim_leads set {column} = ? where lead_id = 'A'", [value]
+        )
+    con.execute(
+        "update marts.fct_lead_score_reasons set top_reason_1 = ?"
+        " where lead_id = 'A' and model_id = 'hand'",
+        [REASON],
+    )
+    columns = con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns"
+        " join information_schema.tables using (table_schema, table_name)"
+        " where table_type = 'BASE TABLE' and data_type = 'VARCHAR'"
+    ).fetchall()
+    for schema, table, column in columns:
+        for old, new in (("hand", "**hand**"), ("warm", "*warm*")):
+            con.execute(
+                f'update {schema}."{table}" set "{column}" = ? where "{column}" = ?',
+                [new, old],
+            )
+    con.close()
+    monkeypatch.setenv("LEAD_SCORING_PUBLISHED", str(published))
+    raw = [*MARKUP.values(), REASON, "**hand**", "*warm*"]
+    for page in PAGES:
+        app = open_page(page, lead="A")
+        sources = rendered_as_markdown(app)
+        assert [
+            (value, source) for source in sources for value in raw if value in source
+        ] == [], page
+        shown = " ".join(unescaped(source) for source in sources)
+        shown += " ".join(text.value for text in app.text)
+        assert "**hand**" in shown, page
+        if page == "views/lead.py":
+            assert all(value in shown for value in raw)
+            seen = {unescaped(metric.label): metric.value for metric in app.metric}
+            assert seen["Score **hand**"] == "44.8"
 
 
 @pytest.mark.parametrize("page", PAGES)
