@@ -63,7 +63,7 @@ run-locked:
 	$(BIN)/dbt run-operation check_source_contract --quiet
 	$(BIN)/dbt source freshness --quiet > /dev/null || true
 	$(BIN)/dbt build --quiet
-	$(BIN)/python scripts/publish.py
+	$(BIN)/python scripts/publish.py $(if $(ALLOW_MASS_CHANGE),--allow-mass-change)
 	$(BIN)/python scripts/summarize.py
 
 # The scheduled job (scripts/daily.py): validate, sources, freshness, build,

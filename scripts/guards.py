@@ -3,7 +3,8 @@ the warehouse, and print what needs a person.
 
     guards.py [--warehouse FILE] [--published FILE] [--allow-mass-change]
 
-publish.py runs them before it replaces the published copy, which the CRM
+daily.py runs them after the build, and publish.py before it replaces the
+published copy, which the CRM
 sync, the dashboard and the sales alerts read; so a run they stop leaves
 all three at the last good run. They compare the run just built with that
 published copy:
@@ -36,6 +37,7 @@ from pathlib import Path
 
 import duckdb
 import yaml
+from publish import published_path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
@@ -46,11 +48,6 @@ THRESHOLDS = (
     "guard_max_crm_removed_share",
     "guard_max_crm_changed_share",
 )
-
-
-def default_published(warehouse: Path) -> Path:
-    """Where publish.py writes the published copy of `warehouse`."""
-    return warehouse.with_name(f"{warehouse.stem}_published.duckdb")
 
 
 def thresholds(project_vars: dict | None = None) -> dict[str, float]:
@@ -279,8 +276,10 @@ def main(argv: list[str] | None = None) -> int:
         " (or set LEAD_SCORING_ALLOW_MASS_CHANGE=1)",
     )
     args = parser.parse_args(argv)
-    published = args.published or default_published(args.warehouse)
-    return report(check(args.warehouse, published, thresholds()), args.allow_mass_change)
+    published = args.published or published_path(args.warehouse)
+    return report(
+        check(args.warehouse, published, thresholds()), args.allow_mass_change
+    )
 
 
 if __name__ == "__main__":

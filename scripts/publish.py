@@ -8,6 +8,10 @@ seeds, for labels) are copied into a new file next to it, which then
 replaces the published one in a single rename. A dashboard that opens the
 published file sees the last good run, whole, never a run half-written.
 
+The guards (guards.py) run first: a run they stop is not published, so
+the published copy, the CRM sync, BI and the alerts stay at the last good
+run (exit 8; --allow-mass-change passes an intended mass change).
+
 The new file is written as `.<published name>.<pid>.tmp` beside it. A
 publish that is killed (SIGKILL, the machine stopping) cannot remove its
 own, so each publish first removes the temporaries, and their WAL, of the
@@ -106,8 +110,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--to", type=Path, help="default: <warehouse>_published.duckdb alongside it"
     )
+    parser.add_argument(
+        "--allow-mass-change",
+        action="store_true",
+        default=bool(os.environ.get("LEAD_SCORING_ALLOW_MASS_CHANGE")),
+        help="publish a run the guards stop as a mass change, for this run",
+    )
     args = parser.parse_args(argv)
     published = args.to or published_path(args.warehouse)
+    import guards  # here: guards.py names the published copy with this module
+
+    stopped = guards.report(
+        guards.check(args.warehouse, published, guards.thresholds()),
+        args.allow_mass_change,
+    )
+    if stopped:
+        return stopped
     count = publish(args.warehouse, published)
     print(f"Published {count} tables for BI to {published} (read it read-only).")
     return 0

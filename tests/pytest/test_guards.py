@@ -133,8 +133,10 @@ def test_retiring_a_model_is_a_mass_change_and_a_quiet_day_is_not(
 
     scoring_models = project.root / "seeds" / "scoring_models.csv"
     scoring_models.write_text(
-        scoring_models.read_text().replace("quiet,Quiet model,Inactivity by hand,qa,active",
-                                           "quiet,Quiet model,Inactivity by hand,qa,retired")
+        scoring_models.read_text().replace(
+            "quiet,Quiet model,Inactivity by hand,qa,active",
+            "quiet,Quiet model,Inactivity by hand,qa,retired",
+        )
     )
     project.build("--vars", "{as_of: '2026-03-11'}")
     report = check(project, published)

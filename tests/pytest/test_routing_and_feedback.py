@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -420,16 +419,16 @@ def test_crm_sync_cursor_misses_no_change_and_shows_removals(
 
 def test_alert_sender_reads_the_built_marts(routed: Project, tmp_path: Path) -> None:
     """A dry run over the last seven days (from 03-14) lists E's two
-    route_to_sales actions, with its email. (On a copy of the warehouse: the
-    dbt run in this process still holds the file.)"""
-    warehouse = tmp_path / "copy.duckdb"
-    shutil.copy(routed.warehouse, warehouse)
+    route_to_sales actions, with its email, from the published copy."""
+    published = routed.publish(tmp_path / "published.duckdb")
     result = subprocess.run(
         [
             sys.executable,
             str(Path(__file__).resolve().parents[2] / "scripts" / "send_alerts.py"),
             "--warehouse",
-            str(warehouse),
+            str(routed.warehouse),
+            "--published",
+            str(published),
         ],
         capture_output=True,
         text=True,

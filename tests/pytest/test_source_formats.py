@@ -21,7 +21,9 @@ def as_text(project: Project, table: str, *columns: str) -> None:
     """Make columns of a source table text, as a loader that writes every
     column as text does."""
     for column in columns:
-        project.query(f"alter table marketing.{table} alter column {column} type varchar")
+        project.query(
+            f"alter table marketing.{table} alter column {column} type varchar"
+        )
 
 
 def test_text_timestamps_with_an_offset_are_read_as_utc(project: Project) -> None:
@@ -35,7 +37,10 @@ def test_text_timestamps_with_an_offset_are_read_as_utc(project: Project) -> Non
         "tz1": ("2026-03-10T21:30:00-05:00", dt.datetime(2026, 3, 11, 2, 30)),
         "tz2": ("2026-03-11T00:30:00+01:00", dt.datetime(2026, 3, 10, 23, 30)),
         "tz3": ("2026-03-10T08:00:00Z", dt.datetime(2026, 3, 10, 8, 0)),
-        "tz4": ("2026-03-10 08:00:00.250+05:30", dt.datetime(2026, 3, 10, 2, 30, 0, 250000)),
+        "tz4": (
+            "2026-03-10 08:00:00.250+05:30",
+            dt.datetime(2026, 3, 10, 2, 30, 0, 250000),
+        ),
         "tz5": ("2026-03-10 08:00:00", dt.datetime(2026, 3, 10, 8, 0)),
         "tz6": ("2026-03-10", dt.datetime(2026, 3, 10, 0, 0)),
     }
