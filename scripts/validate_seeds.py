@@ -135,7 +135,9 @@ def seed_specs(seeds_yml: Path) -> dict[str, dict]:
     allowed words, ranges (accepted_range) and the characters of its ids
     and names (config.meta.characters), from the seeds' YAML."""
     specs = {}
-    for seed in yaml.safe_load(seeds_yml.read_text())["seeds"]:
+    # libyaml when installed: the pure-Python parser takes a third of a second.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for seed in yaml.load(seeds_yml.read_text(), Loader=loader)["seeds"]:
         required, allowed, optional = set(), {}, set()
         ranges, characters = {}, {}
         for column in seed.get("columns", []):
