@@ -2,12 +2,19 @@
 
 Reports every problem at once, each with the file, the row as a spreadsheet
 shows it (the header is row 1), the column, the bad value and what is
-allowed. The columns, their types, the required columns and the allowed
-words come from seeds/_seeds.yml (column_types, not_null and
-accepted_values), so the checks follow the seeds' documentation, also
+allowed. The columns, their types, the required columns, the allowed
+words, the ranges and the characters of ids and names come from
+seeds/_seeds.yml (column_types, not_null, accepted_values, accepted_range
+and config.meta), so the checks follow the seeds' documentation, also
 for a project that installs this one as a package and keeps its own seeds
 (--seeds its folder); the checks across files (models, groups, bands,
 categories) are written here.
+
+The rule: seeds this passes load with `dbt seed` and pass the seeds' dbt
+tests, on DuckDB and on Spark; what it rejects is named by file, row and
+column. So it reads a file as dbt does (UTF-8, a byte order mark dropped,
+values as written, spaces and all) and accepts a number only as both
+engines cast it (docs/scoring.md, "What the check accepts").
 Exit status 1 when there is a problem.
 """
 
@@ -17,7 +24,11 @@ import argparse
 import csv
 import datetime as dt
 import difflib
+import io
+import itertools
+import math
 import re
+import string
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -49,7 +60,40 @@ ACTIVITY_TYPES = [
 # accepted unless it looks like a typo of a known type.
 OPEN_PREFIXES = ("web.", "social.")
 TYPO_SIMILARITY = 0.85
-BETWEEN = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*\.\.\s*(-?\d+(?:\.\d+)?)\s*$")
+BETWEEN = re.compile(
+    r"^\s*(-?[0-9]+(?:\.[0-9]+)?)\s*\.\.\s*(-?[0-9]+(?:\.[0-9]+)?)\s*$"
+)
+BOM = b"\xef\xbb\xbf"
+# What dbt can load: Python's csv (dbt's reader) stops at 131,072 characters
+# a value; ids, numbers and words never come near this.
+MAX_VALUE_LENGTH = 10_000
+# A longer value is cut in the message.
+SHOWN_LENGTH = 80
+# Columns of free text, loaded as written: spaces around them do no harm.
+FREE_TEXT = {"description", "model_name"}
+# Numbers as both DuckDB and Spark cast them: ASCII digits, a 32-bit integer.
+INTEGER = re.compile(r"-?[0-9]+")
+DOUBLE = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+# Digits of other scripts (Arabic-Indic, say), which Python reads and SQL does not.
+OTHER_DIGITS = re.compile(r"[^\D0-9]")
+INTEGER_MIN, INTEGER_MAX = -(2**31), 2**31 - 1
+# The characters of ids and names (config.meta.characters in the seeds'
+# YAML; docs/scoring.md, "Ids and names").
+ID_START = frozenset(string.ascii_letters + string.digits)
+IDENTIFIER_CHARACTERS = ID_START | frozenset("_-.")
+NAME_PUNCTUATION = frozenset(" _-./&()+@")
+# Friendlier words for some accepted_range tests of the seeds' YAML.
+RANGE_MESSAGES = {
+    ("score_categories", "max_points"): "must be 0 or more (the most points the"
+    " category counts); leave it empty for no cap.",
+    ("activity_rules", "max_per_day"): "must be 1 or more (the most activities"
+    " the rule counts a day for a lead); leave it empty for no limit.",
+    ("activity_rules", "max_points"): "must be 1 or more (the most points, in"
+    " absolute value, the rule awards a lead); leave it empty for no cap.",
+    ("routing_rules", "sla_hours"): "must be 0 or more (the hours sales has to"
+    " accept the lead); leave it empty for no SLA.",
+    ("scoring_models", "decay_pct"): "must be a percent from 0 to 100.",
+}
 
 
 @dataclass(frozen=True)
@@ -64,7 +108,10 @@ class Problem:
         where = f"{self.file}, row {self.row}"
         if self.column:
             where += f", column {self.column}"
-        shown = f" '{self.value}'" if self.value else ""
+        value = self.value.replace("\r", "\\r").replace("\n", "\\n")
+        if len(value) > SHOWN_LENGTH:
+            value = value[: SHOWN_LENGTH - 3] + "..."
+        shown = f" '{value}'" if value else ""
         return f"{where}:{shown} {self.message}"
 
 
@@ -84,28 +131,43 @@ def closest(word: str, choices: list[str]) -> str:
 
 def seed_specs(seeds_yml: Path) -> dict[str, dict]:
     """Per seed: its columns with their types, required columns, optional
-    columns (config.meta.optional_column: a file may leave them out) and
-    allowed words, from the seeds' YAML."""
+    columns (config.meta.optional_column: a file may leave them out),
+    allowed words, ranges (accepted_range) and the characters of its ids
+    and names (config.meta.characters), from the seeds' YAML."""
     specs = {}
-    for seed in yaml.safe_load(seeds_yml.read_text())["seeds"]:
+    # libyaml when installed: the pure-Python parser takes a third of a second.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for seed in yaml.load(seeds_yml.read_text(), Loader=loader)["seeds"]:
         required, allowed, optional = set(), {}, set()
+        ranges, characters = {}, {}
         for column in seed.get("columns", []):
+            name = column["name"]
             meta = (column.get("config") or {}).get("meta") or {}
             if meta.get("optional_column"):
-                optional.add(column["name"])
+                optional.add(name)
+            if meta.get("characters"):
+                characters[name] = meta["characters"]
             for test in column.get("data_tests", []):
                 if test == "not_null":
-                    required.add(column["name"])
+                    required.add(name)
                 elif isinstance(test, dict) and "accepted_values" in test:
-                    allowed[column["name"]] = [
+                    allowed[name] = [
                         str(value)
                         for value in test["accepted_values"]["arguments"]["values"]
                     ]
+                elif isinstance(test, dict) and "accepted_range" in test:
+                    arguments = test["accepted_range"]["arguments"]
+                    ranges[name] = (
+                        arguments.get("min_value"),
+                        arguments.get("max_value"),
+                    )
         specs[seed["name"]] = {
             "types": seed["config"]["column_types"],
             "required": required,
             "allowed": allowed,
             "optional": optional,
+            "ranges": ranges,
+            "characters": characters,
         }
     return specs
 
@@ -117,30 +179,22 @@ def read_seed(
     optional: set[str] = frozenset(),
 ) -> list[Row] | None:
     """The rows of one seed, after the checks of its format and header; None
-    when the file cannot be read as the seed."""
+    when the file cannot be read as the seed. dbt reads the file as UTF-8
+    without a byte order mark (it drops one), each record a row: so does
+    this."""
     name = f"seeds/{path.name}"
-    raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        problems.append(
-            Problem(
-                name,
-                1,
-                "",
-                "",
-                "the file starts with a byte order mark (Excel's 'CSV UTF-8'):"
-                " dbt would read it into the first column's name. Save it as"
-                " plain 'CSV (comma delimited)' or remove the mark.",
-            )
-        )
-        raw = raw[3:]
-    text = raw.decode("utf-8", errors="replace")
-    lines = text.splitlines()
-    if not lines:
+    raw = path.read_bytes().removeprefix(BOM)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        report_encoding(name, raw, types, problems)
+        return None
+    if not text.strip():
         problems.append(
             Problem(name, 1, "", "", "the file is empty: it needs a header row.")
         )
         return []
-    header_line = lines[0]
+    header_line = text.splitlines()[0]
     if ";" in header_line and "," not in header_line:
         problems.append(
             Problem(
@@ -153,31 +207,26 @@ def read_seed(
             )
         )
         return None
-    reader = csv.reader(lines)
-    header = [column.strip() for column in next(reader)]
-    expected = list(types)
-    for column in header:
-        if column not in expected:
+    records = csv_records(name, text, problems)
+    _, written_header = records[0]
+    header = check_header(name, path.stem, written_header, types, problems, optional)
+    if header is None:
+        return None
+    rows = []
+    for number, fields in records[1:]:
+        if fields is None:
+            continue  # reported as not CSV
+        if not any(fields):
             problems.append(
                 Problem(
                     name,
-                    1,
-                    column,
+                    number,
                     "",
-                    f"is not a column of {path.stem}.{closest(column, expected)}"
-                    f" The columns are: {', '.join(expected)}.",
+                    "",
+                    "is empty: delete the row (dbt would load it as a row of"
+                    " empty values).",
                 )
             )
-    for column in expected:
-        if column not in header and column not in optional:
-            problems.append(
-                Problem(name, 1, column, "", "is missing from the header row.")
-            )
-    if not set(expected) - optional <= set(header) <= set(expected):
-        return None
-    rows = []
-    for number, fields in enumerate(reader, start=2):
-        if not any(field.strip() for field in fields):
             continue
         if len(fields) != len(header):
             problems.append(
@@ -195,58 +244,267 @@ def read_seed(
     return rows
 
 
+def csv_records(
+    name: str, text: str, problems: list[Problem]
+) -> list[tuple[int, list[str] | None]]:
+    """Each record of the text with its row number (a value may span lines;
+    a spreadsheet shows it as one row), None for a record CSV does not
+    allow. Python's csv stops at values over 128 KiB, as dbt's reader does,
+    so the limit is lifted while this reads, and check_values reports long
+    values."""
+    lines = io.StringIO(text, newline="").readlines()
+    limit = csv.field_size_limit(sys.maxsize)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        records: list[tuple[int, list[str] | None]] = []
+        while True:
+            number, first_line = len(records) + 1, reader.line_num
+            try:
+                records.append((number, next(reader)))
+            except StopIteration:
+                return records
+            except csv.Error:
+                record = "".join(lines[first_line : max(reader.line_num, 1)])
+                index, closed = misplaced_quote(record)
+                header = records[0][1] if records and records[0][1] else []
+                column = header[index].strip() if index < len(header) else ""
+                problems.append(
+                    Problem(
+                        name,
+                        number,
+                        column,
+                        "",
+                        'has a quote (") inside a value: put the whole value in'
+                        " quotes and double each quote inside it, for example"
+                        ' "Asked for a ""demo""".'
+                        if closed
+                        else 'has a quote (") that is never closed: it takes in'
+                        " the rows after it. Close it, or double it if the value"
+                        ' is in quotes ("Asked for a ""demo"""), or remove it.',
+                    )
+                )
+                records.append((number, None))
+    finally:
+        csv.field_size_limit(limit)
+
+
+def misplaced_quote(record: str) -> tuple[int, bool]:
+    """The position of the value whose quotes CSV does not allow, and
+    whether its quote was closed (a closed quote followed by more text)."""
+    index, state = 0, "start"
+    for char in record:
+        if state == "start":
+            state = "quoted" if char == '"' else "plain"
+            if char == '"':
+                continue
+        if state == "plain" and char == ",":
+            index, state = index + 1, "start"
+        elif state == "quoted" and char == '"':
+            state = "closed"
+        elif state == "closed":
+            if char == '"':
+                state = "quoted"  # a doubled quote inside quotes
+            elif char == ",":
+                index, state = index + 1, "start"
+            elif char not in "\r\n":
+                return index, True
+    return index, state != "quoted"
+
+
+def report_encoding(
+    name: str, raw: bytes, types: dict[str, str], problems: list[Problem]
+) -> None:
+    """Each value of a file that is not UTF-8, with its row and column."""
+    text = raw.decode("utf-8", errors="replace")
+    records = csv_records(name, text, [])
+    header = [column.strip() for column in records[0][1] or []]
+    for number, fields in records:
+        for index, field in enumerate(fields or []):
+            if "\ufffd" not in field:
+                continue
+            column = header[index] if index < len(header) else ""
+            if number == 1:
+                column = field
+            problems.append(
+                Problem(
+                    name,
+                    number,
+                    column,
+                    field,
+                    "is not UTF-8 text (the file was saved in another encoding,"
+                    " such as a spreadsheet's plain 'CSV (comma delimited)'): save"
+                    " the file as 'CSV UTF-8 (comma delimited)'.",
+                )
+            )
+
+
+def check_header(
+    name: str,
+    seed: str,
+    written: list[str] | None,
+    types: dict[str, str],
+    problems: list[Problem],
+    optional: set[str],
+) -> list[str] | None:
+    """The header's column names, after its checks; None when the rows
+    cannot be read as the seed's columns."""
+    if written is None:
+        return None
+    header = [column.strip() for column in written]
+    expected = list(types)
+    for position, (column, as_written) in enumerate(
+        zip(header, written, strict=True), start=1
+    ):
+        if not column:
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    "",
+                    "",
+                    f"the header's column {position} has no name: delete the empty"
+                    " columns (a spreadsheet keeps a column that was only cleared).",
+                )
+            )
+        elif column not in expected:
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    column,
+                    "",
+                    f"is not a column of {seed}.{closest(column, expected)}"
+                    f" The columns are: {', '.join(expected)}.",
+                )
+            )
+        elif column != as_written:
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    column,
+                    as_written,
+                    "has spaces before or after the name: dbt reads the header as"
+                    " written, and then finds no such column. Remove the spaces.",
+                )
+            )
+        elif header.index(column) != position - 1:
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    column,
+                    "",
+                    f"is in the header twice (columns {header.index(column) + 1}"
+                    f" and {position}).",
+                )
+            )
+    for column in expected:
+        if column not in header and column not in optional:
+            problems.append(
+                Problem(name, 1, column, "", "is missing from the header row.")
+            )
+    if not set(expected) - optional <= set(header) <= set(expected):
+        return None
+    if len(set(header)) != len(header):
+        return None
+    return header
+
+
 def check_values(
     name: str, rows: list[Row], spec: dict, problems: list[Problem]
 ) -> None:
-    """Types, required values and allowed words, column by column."""
+    """Each value as dbt loads it: length, spaces, types, required values,
+    allowed words, ranges and the characters of ids and names, column by
+    column; one problem per value."""
     file = f"seeds/{name}.csv"
     for row in rows:
         for column, kind in spec["types"].items():
-            value = row[column]
-            if not value:
-                if column in spec["required"]:
-                    problems.append(
-                        Problem(
-                            file,
-                            row.number,
-                            column,
-                            "",
-                            "is empty; a value is required.",
-                        )
-                    )
-                continue
-            allowed = spec["allowed"].get(column)
-            if allowed and value not in allowed:
-                problems.append(
-                    Problem(
-                        file,
-                        row.number,
-                        column,
-                        value,
-                        f"is not allowed.{closest(value, allowed)}"
-                        f" Allowed: {', '.join(allowed)}.",
-                    )
-                )
-            message = type_problem(value, kind)
+            written = row.values.get(column) or ""
+            message = written_problem(written, column)
+            value = written
+            if not message:
+                value = written.strip()
+                message = value_problem(name, column, kind, value, spec)
             if message:
                 problems.append(Problem(file, row.number, column, value, message))
 
 
+def written_problem(written: str, column: str) -> str | None:
+    """What is wrong with how a value is written, before its meaning."""
+    if len(written) > MAX_VALUE_LENGTH:
+        hint = (
+            ' A quote (") opened in this row and never closed takes in the'
+            " rows after it."
+            if "\n" in written
+            else ""
+        )
+        return (
+            f"is {len(written):,} characters long; a value may have at most"
+            f" {MAX_VALUE_LENGTH:,}.{hint}"
+        )
+    if written.strip().lower() == "null":
+        return (
+            "is read by dbt as an empty value on some warehouses (Spark) and as"
+            " the word on others: leave the cell empty, or write another word."
+        )
+    if written and not written.strip():
+        return (
+            "has only spaces: leave the cell empty (dbt does not read spaces as empty)."
+        )
+    if written != written.strip() and column not in FREE_TEXT:
+        return (
+            "has spaces before or after it: dbt loads them as part of the value"
+            " (' hot' is not 'hot'). Remove them."
+        )
+    return None
+
+
+def value_problem(
+    seed: str, column: str, kind: str, value: str, spec: dict
+) -> str | None:
+    """What is wrong with a value of a column (written without padding)."""
+    if not value:
+        return "is empty; a value is required." if column in spec["required"] else None
+    allowed = spec["allowed"].get(column)
+    if allowed and value not in allowed:
+        return (
+            f"is not allowed.{closest(value, allowed)} Allowed: {', '.join(allowed)}."
+        )
+    message = type_problem(value, kind)
+    if message:
+        return message
+    if column in spec["ranges"]:
+        message = range_problem(seed, column, number(value), *spec["ranges"][column])
+        if message:
+            return message
+    if column in spec["characters"]:
+        return character_problem(value, spec["characters"][column])
+    return None
+
+
 def type_problem(value: str, kind: str) -> str | None:
+    """A value dbt cannot load as the column's type, on DuckDB or Spark."""
+    if kind in ("integer", "double") and OTHER_DIGITS.search(value):
+        return "is written with digits other than 0-9: write it with 0-9."
     if kind == "integer":
-        if not re.fullmatch(r"-?\d+", value):
+        if not INTEGER.fullmatch(value):
             return "is not a whole number."
+        if not INTEGER_MIN <= int(value) <= INTEGER_MAX:
+            return (
+                f"is out of range: a whole number from {INTEGER_MIN} to {INTEGER_MAX}."
+            )
     elif kind == "double":
-        try:
-            float(value)
-        except ValueError:
+        if not DOUBLE.fullmatch(value):
             return "is not a number."
+        if not math.isfinite(float(value)):
+            return "is too large to be a number."
     elif kind == "boolean":
         if value.lower() not in ("true", "false"):
             return "is not true or false."
     elif kind == "date":
         try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
                 raise ValueError(value)
             dt.date.fromisoformat(value)
         except ValueError:
@@ -254,11 +512,55 @@ def type_problem(value: str, kind: str) -> str | None:
     return None
 
 
-def number(value: str) -> float | None:
-    try:
-        return float(value)
-    except ValueError:
+def range_problem(
+    seed: str, column: str, value: float, low: float | None, high: float | None
+) -> str | None:
+    """The message of the column's accepted_range test, when value is out."""
+    if (low is None or value >= low) and (high is None or value <= high):
         return None
+    if (seed, column) in RANGE_MESSAGES:
+        return RANGE_MESSAGES[seed, column]
+    if high is None:
+        return f"must be {low} or more."
+    if low is None:
+        return f"must be {high} or less."
+    return f"must be from {low} to {high}."
+
+
+def character_problem(value: str, characters: str) -> str | None:
+    """A character an id or a name may not have (docs/scoring.md, "Ids and
+    names"): such values are keys the models join on, and never quotes,
+    backslashes or separators that could end a SQL string."""
+    if characters == "identifier":
+        bad = next((c for c in value if c not in IDENTIFIER_CHARACTERS), None)
+        if bad is None and value[0] in IDENTIFIER_CHARACTERS - ID_START:
+            return "must start with a letter or a digit."
+        if bad is not None:
+            return (
+                f"has the character {bad!r}, which an id may not have: write it"
+                " with the letters A-Z and a-z, the digits 0-9, '_', '-' and '.'."
+            )
+    elif characters == "name":
+        bad = next(
+            (c for c in value if not c.isalnum() and c not in NAME_PUNCTUATION),
+            None,
+        )
+        if bad is not None:
+            return (
+                f"has the character {bad!r}, which a name may not have: write it"
+                " with letters, digits, spaces and _ - . / & ( ) + @."
+            )
+    else:
+        raise ValueError(f"unknown characters {characters!r} in seeds/_seeds.yml")
+    return None
+
+
+def number(value: str) -> float | None:
+    """The number a value is, as dbt loads it; None if it is not one."""
+    if not DOUBLE.fullmatch(value.strip()):
+        return None
+    result = float(value)
+    return result if math.isfinite(result) else None
 
 
 def check_models(rows: dict[str, list[Row]], problems: list[Problem]) -> None:
@@ -276,8 +578,8 @@ def check_models(rows: dict[str, list[Row]], problems: list[Problem]) -> None:
                     f"must be a whole number of days above 0 with decay_method {method}.",
                 )
             )
-        pct = number(row["decay_pct"]) if row["decay_pct"] else None
-        if method == "inactivity" and (pct is None or not 0 <= pct <= 100):
+        # A decay_pct out of 0..100 is reported with the column's range.
+        if method == "inactivity" and not row["decay_pct"]:
             problems.append(
                 Problem(
                     file,
@@ -377,18 +679,6 @@ def check_references(rows: dict[str, list[Row]], problems: list[Problem]) -> Non
     categories = defaultdict(list)
     for row in rows["score_categories"]:
         categories[row["model_id"]].append(row["category"])
-        cap = number(row["max_points"]) if row["max_points"] else None
-        if cap is not None and cap < 0:
-            problems.append(
-                Problem(
-                    "seeds/score_categories.csv",
-                    row.number,
-                    "max_points",
-                    row["max_points"],
-                    "must be 0 or more (the most points the category counts);"
-                    " leave it empty for no cap.",
-                )
-            )
     for row in rows["activity_rules"]:
         model = row["model_id"]
         if model in models and row["category"] not in categories[model]:
@@ -469,87 +759,163 @@ def check_fit_values(rows: list[Row], problems: list[Problem]) -> None:
 
 
 def check_bands(rows: dict[str, list[Row]], problems: list[Problem]) -> None:
-    """Each scored model's bands cover every score exactly once."""
-    file = "seeds/score_groups.csv"
+    """Each model's bands cover every score exactly once (the seed test
+    assert_score_bands_cover_all_scores, which reads every model's bands,
+    retired or not), each band holds scores the model can give, and
+    sort_order numbers the bands from the lowest scores up."""
     bands = defaultdict(list)
     for row in rows["score_groups"]:
-        low = number(row["min_score"]) if row["min_score"] else float("-inf")
-        high = number(row["max_score"]) if row["max_score"] else float("inf")
+        low = number(row["min_score"]) if row["min_score"] else -math.inf
+        high = number(row["max_score"]) if row["max_score"] else math.inf
         if low is None or high is None:
             continue  # reported as not a number
         bands[row["model_id"]].append((low, high, row))
+    models = {model["model_id"]: model for model in rows["scoring_models"]}
     for model in rows["scoring_models"]:
-        model_id = model["model_id"]
-        if model["status"] == "retired":
-            continue
-        if not bands[model_id]:
+        if model["status"] != "retired" and not bands[model["model_id"]]:
             problems.append(
                 Problem(
                     "seeds/scoring_models.csv",
                     model.number,
                     "model_id",
-                    model_id,
+                    model["model_id"],
                     "has no group in score_groups.csv: every scored model needs"
                     " groups that cover all scores.",
                 )
             )
-            continue
-        reach = float("-inf")
-        previous = None
-        for low, high, row in sorted(bands[model_id], key=lambda band: band[:2]):
-            if low >= high:
-                problems.append(
-                    Problem(
-                        file,
-                        row.number,
-                        "max_score",
-                        row["max_score"],
-                        f"must be above min_score ({row['min_score']}).",
-                    )
-                )
-                continue
-            if low > reach:
-                problems.append(
-                    Problem(
-                        file,
-                        row.number,
-                        "min_score",
-                        row["min_score"],
-                        f"leaves scores from {show(reach)} up to {show(low)} of model"
-                        f" {model_id} in no group.",
-                    )
-                )
-            elif low < reach:
-                problems.append(
-                    Problem(
-                        file,
-                        row.number,
-                        "min_score",
-                        row["min_score"],
-                        f"overlaps group '{previous['group_name']}' (row"
-                        f" {previous.number}): scores from {show(low)} up to"
-                        f" {show(min(reach, high))} of model {model_id} are in both.",
-                    )
-                )
-            if high > reach:
-                reach, previous = high, row
-        if reach < float("inf"):
+    for model_id, model_bands in bands.items():
+        ordered = sorted(model_bands, key=lambda band: band[:2])
+        check_coverage(model_id, ordered, problems)
+        check_sort_order(model_id, ordered, problems)
+        if model_id in models:
+            check_reach(models[model_id], ordered, problems)
+
+
+def check_coverage(
+    model_id: str, ordered: list[tuple[float, float, Row]], problems: list[Problem]
+) -> None:
+    file = "seeds/score_groups.csv"
+    reach = -math.inf
+    previous = None
+    for low, high, row in ordered:
+        if low >= high:
             problems.append(
                 Problem(
                     file,
-                    previous.number,
+                    row.number,
                     "max_score",
-                    previous["max_score"],
-                    f"leaves scores of {show(reach)} and above of model {model_id} in"
-                    " no group: leave the highest group's max_score empty.",
+                    row["max_score"],
+                    f"must be above min_score ({row['min_score']}).",
+                )
+            )
+            continue
+        if low > reach:
+            problems.append(
+                Problem(
+                    file,
+                    row.number,
+                    "min_score",
+                    row["min_score"],
+                    f"leaves scores from {show(reach)} up to {show(low)} of model"
+                    f" {model_id} in no group.",
+                )
+            )
+        elif low < reach:
+            shared = (
+                f"scores of {show(low)} and above"
+                if min(reach, high) == math.inf
+                else f"scores from {show(low)} up to {show(min(reach, high))}"
+            )
+            problems.append(
+                Problem(
+                    file,
+                    row.number,
+                    "min_score",
+                    row["min_score"],
+                    f"overlaps group '{previous['group_name']}' (row"
+                    f" {previous.number}): {shared} of model {model_id} are in both.",
+                )
+            )
+        if high > reach:
+            reach, previous = high, row
+    if previous is not None and reach < math.inf:
+        problems.append(
+            Problem(
+                file,
+                previous.number,
+                "max_score",
+                previous["max_score"],
+                f"leaves scores of {show(reach)} and above of model {model_id} in"
+                " no group: leave the highest group's max_score empty.",
+            )
+        )
+
+
+def check_sort_order(
+    model_id: str, ordered: list[tuple[float, float, Row]], problems: list[Problem]
+) -> None:
+    """A transition is up or down by sort_order (fct_group_transitions), so
+    it must order the groups as their scores do."""
+    numbered = [
+        (int(row["sort_order"]), row)
+        for _, _, row in ordered
+        if INTEGER.fullmatch(row["sort_order"])
+    ]
+    for (lower, lower_row), (order, row) in itertools.pairwise(numbered):
+        if order <= lower:
+            problems.append(
+                Problem(
+                    "seeds/score_groups.csv",
+                    row.number,
+                    "sort_order",
+                    row["sort_order"],
+                    f"must be above the sort_order of group"
+                    f" '{lower_row['group_name']}' (row {lower_row.number},"
+                    f" sort_order {lower}), whose scores are lower: number the"
+                    f" groups of model {model_id} from the lowest scores up.",
+                )
+            )
+
+
+def check_reach(
+    model: Row, ordered: list[tuple[float, float, Row]], problems: list[Problem]
+) -> None:
+    """A band wholly above the model's max_score, or below its min_score,
+    holds no lead: scores are clamped to [min_score, max_score]."""
+    floor = number(model["min_score"]) if model["min_score"] else -math.inf
+    cap = number(model["max_score"]) if model["max_score"] else math.inf
+    for low, high, row in ordered:
+        if cap is not None and low > cap:
+            problems.append(
+                Problem(
+                    "seeds/score_groups.csv",
+                    row.number,
+                    "min_score",
+                    row["min_score"],
+                    f"is above the max_score of model {model['model_id']}"
+                    f" ({model['max_score']}, scoring_models.csv row {model.number}):"
+                    f" no lead can be in group '{row['group_name']}'.",
+                )
+            )
+        elif floor is not None and high <= floor:
+            problems.append(
+                Problem(
+                    "seeds/score_groups.csv",
+                    row.number,
+                    "max_score",
+                    row["max_score"],
+                    f"is at or below the min_score of model {model['model_id']}"
+                    f" ({model['min_score']}, scoring_models.csv row"
+                    f" {model.number}): no lead can be in group"
+                    f" '{row['group_name']}'.",
                 )
             )
 
 
 def show(value: float) -> str:
-    if value == float("-inf"):
+    if value == -math.inf:
         return "minus infinity"
-    return str(int(value)) if value == int(value) else str(value)
+    return str(int(value)) if value.is_integer() else str(value)
 
 
 def validate(seeds: Path) -> list[Problem]:

@@ -46,6 +46,17 @@ def rewrite(name: str, change: Callable[[bytes], bytes]) -> Callable[[Path], Non
     return apply
 
 
+def encode(name: str, old: str, new: str, encoding: str) -> Callable[[Path], None]:
+    """Replace text in seeds/<name>.csv and save the file in an encoding."""
+
+    def apply(seeds: Path) -> None:
+        edit(name, old, new)(seeds)
+        path = seeds / f"{name}.csv"
+        path.write_bytes(path.read_text().encode(encoding))
+
+    return apply
+
+
 # (mistake, how to make it, what the message must say). Row numbers count the
 # header as row 1, as a spreadsheet does.
 CASES = [
@@ -213,11 +224,6 @@ CASES = [
         "seeds/pipeline_stages.csv, row 1: the columns are separated by ';'",
     ),
     (
-        "byte order mark",
-        rewrite("routing_rules", lambda text: b"\xef\xbb\xbf" + text),
-        "seeds/routing_rules.csv, row 1: the file starts with a byte order mark",
-    ),
-    (
         "a row with an unquoted comma",
         edit(
             "activity_rules",
@@ -238,6 +244,232 @@ CASES = [
         "seeds/scoring_models.csv, row 3, column sales_capacity_per_week: 'lots' is"
         " not a number.",
     ),
+    (
+        "a file saved as Windows-1252 (a spreadsheet's plain CSV)",
+        encode(
+            "activity_rules", "Requested a demo\nc", "Requested a démo\nc", "cp1252"
+        ),
+        "seeds/activity_rules.csv, row 15, column description: 'Requested a d\ufffdmo'"
+        " is not UTF-8 text (the file was saved in another encoding, such as a"
+        " spreadsheet's plain 'CSV (comma delimited)'): save the file as 'CSV UTF-8"
+        " (comma delimited)'.",
+    ),
+    (
+        "a group name with a space before it",
+        edit("routing_rules", "b2b_core,warm,enter", "b2b_core, warm,enter"),
+        "seeds/routing_rules.csv, row 4, column group_name: ' warm' has spaces before"
+        " or after it: dbt loads them as part of the value (' hot' is not 'hot')."
+        " Remove them.",
+    ),
+    (
+        "a band bound with a space after it",
+        edit("score_groups", "b2b_core,warm,30,60", "b2b_core,warm,30 ,60"),
+        "seeds/score_groups.csv, row 3, column min_score: '30 ' has spaces before or"
+        " after it",
+    ),
+    (
+        "a column name with a space before it",
+        edit("activity_rules", ",points,", ", points,"),
+        "seeds/activity_rules.csv, row 1, column points: ' points' has spaces before"
+        " or after the name: dbt reads the header as written, and then finds no"
+        " such column. Remove the spaces.",
+    ),
+    (
+        "a value of only spaces",
+        edit(
+            "activity_rules",
+            "b2b_core,email.unsubscribe,,,",
+            "b2b_core,email.unsubscribe,  ,,",
+        ),
+        "seeds/activity_rules.csv, row 12, column match_key: '  ' has only spaces:"
+        " leave the cell empty",
+    ),
+    (
+        "nan as a band bound",
+        edit("score_groups", "b2b_core,warm,30,60", "b2b_core,warm,30,nan"),
+        "seeds/score_groups.csv, row 3, column max_score: 'nan' is not a number.",
+    ),
+    (
+        "a band bound too large to be a number",
+        edit("score_groups", "b2b_core,warm,30,60", "b2b_core,warm,30,1e400"),
+        "seeds/score_groups.csv, row 3, column max_score: '1e400' is too large to be"
+        " a number.",
+    ),
+    (
+        "a number with an underscore",
+        edit("scoring_models", ",0,150,", ",0,1_50,"),
+        "seeds/scoring_models.csv, row 2, column max_score: '1_50' is not a number",
+    ),
+    (
+        "two bands open upwards",
+        append("score_groups", "enterprise_it,top,90,,true,4"),
+        "seeds/score_groups.csv, row 8, column min_score: '90' overlaps group 'hot'"
+        " (row 7): scores of 90 and above of model enterprise_it are in both.",
+    ),
+    (
+        "max_per_day 0",
+        edit(
+            "activity_rules",
+            "web.page_view,,,,1,engagement,5",
+            "web.page_view,,,,1,engagement,0",
+        ),
+        "seeds/activity_rules.csv, row 2, column max_per_day: '0' must be 1 or more"
+        " (the most activities the rule counts a day for a lead); leave it empty"
+        " for no limit.",
+    ),
+    (
+        "max_points 0",
+        edit(
+            "activity_rules", "email.open,,,,1,email,1,10", "email.open,,,,1,email,1,0"
+        ),
+        "seeds/activity_rules.csv, row 9, column max_points: '0' must be 1 or more",
+    ),
+    (
+        "a negative sla_hours",
+        edit("routing_rules", "sdr_queue,24", "sdr_queue,-1"),
+        "seeds/routing_rules.csv, row 2, column sla_hours: '-1' must be 0 or more",
+    ),
+    (
+        "decay_pct over 100 with decay_method half_life",
+        edit("scoring_models", "active,half_life,30,", "active,half_life,30,150"),
+        "seeds/scoring_models.csv, row 2, column decay_pct: '150' must be a percent"
+        " from 0 to 100.",
+    ),
+    (
+        "Arabic-Indic digits",
+        edit("activity_rules", "demo-request,,,40,", "demo-request,,,\u0664\u0660,"),
+        "seeds/activity_rules.csv, row 15, column points: '\u0664\u0660' is written"
+        " with digits other than 0-9: write it with 0-9.",
+    ),
+    (
+        "a range in Arabic-Indic digits",
+        edit("fit_rules", "between,1..9,", "between,\u0661..\u0669,"),
+        "seeds/fit_rules.csv, row 11, column value: '\u0661..\u0669' is not a range",
+    ),
+    (
+        "a whole number too large for the column",
+        edit("activity_rules", "demo-request,,,40,", "demo-request,,,4000000000,"),
+        "seeds/activity_rules.csv, row 15, column points: '4000000000' is out of"
+        " range: a whole number from -2147483648 to 2147483647.",
+    ),
+    (
+        "the word null",
+        edit("activity_rules", "Requested a demo\nc", "NULL\nc"),
+        "seeds/activity_rules.csv, row 15, column description: 'NULL' is read by dbt"
+        " as an empty value on some warehouses (Spark)",
+    ),
+    (
+        "a value over 128 KiB",
+        edit("activity_rules", "Requested a demo\nc", "x" * 200_000 + "\nc"),
+        "seeds/activity_rules.csv, row 15, column description: '" + "x" * 77 + "...'"
+        " is 200,000 characters long; a value may have at most 10,000.",
+    ),
+    (
+        "a quote never closed",
+        edit("routing_rules", "8,Enterprise account", '8,"Enterprise account'),
+        'seeds/routing_rules.csv, row 6, column description: has a quote (") that'
+        " is never closed",
+    ),
+    (
+        "text after a closing quote",
+        edit("routing_rules", "Nurture warm leads", '"Nurture" warm leads'),
+        'seeds/routing_rules.csv, row 4, column description: has a quote (")'
+        " inside a value",
+    ),
+    (
+        "a row cleared but not deleted",
+        append("score_groups", ",,,,,"),
+        "seeds/score_groups.csv, row 8: is empty: delete the row",
+    ),
+    (
+        "a blank line",
+        edit("score_groups", "true,3\nenterprise_it", "true,3\n\nenterprise_it"),
+        "seeds/score_groups.csv, row 5: is empty: delete the row",
+    ),
+    (
+        "the same column twice",
+        edit(
+            "pipeline_stages", "funnel_stage,stage_order", "funnel_stage,funnel_stage"
+        ),
+        "seeds/pipeline_stages.csv, row 1, column funnel_stage: is in the header twice"
+        " (columns 2 and 3).",
+    ),
+    (
+        "a column without a name",
+        rewrite(
+            "score_categories",
+            lambda text: text.replace(b"max_points\n", b"max_points,\n").replace(
+                b"\n", b",\n"
+            ),
+        ),
+        "seeds/score_categories.csv, row 1: the header's column 4 has no name",
+    ),
+    (
+        "a retired model's bands leave a gap",
+        lambda seeds: (
+            edit("scoring_models", "active,inactivity", "retired,inactivity")(seeds),
+            edit("score_groups", "enterprise_it,warm,40,", "enterprise_it,warm,45,")(
+                seeds
+            ),
+        ),
+        "seeds/score_groups.csv, row 6, column min_score: '45' leaves scores from 40"
+        " up to 45 of model enterprise_it in no group.",
+    ),
+    (
+        "sort_order against the bands",
+        edit(
+            "score_groups", "b2b_core,warm,30,60,false,2", "b2b_core,warm,30,60,false,4"
+        ),
+        "seeds/score_groups.csv, row 4, column sort_order: '3' must be above the"
+        " sort_order of group 'warm' (row 3, sort_order 4), whose scores are lower:"
+        " number the groups of model b2b_core from the lowest scores up.",
+    ),
+    (
+        "a band above the model's max_score",
+        edit("scoring_models", ",0,150,", ",0,50,"),
+        "seeds/score_groups.csv, row 4, column min_score: '60' is above the max_score"
+        " of model b2b_core (50, scoring_models.csv row 2): no lead can be in group"
+        " 'hot'.",
+    ),
+    (
+        "a band below the model's min_score",
+        edit("scoring_models", ",-50,200,", ",45,200,"),
+        "seeds/score_groups.csv, row 5, column max_score: '40' is at or below the"
+        " min_score of model enterprise_it (45, scoring_models.csv row 3): no lead"
+        " can be in group 'cold'.",
+    ),
+    (
+        "a quote in a rule id",
+        edit("activity_rules", "core_download,", "core_down'load,"),
+        "seeds/activity_rules.csv, row 6, column rule_id: 'core_down'load' has the"
+        ' character "\'", which an id may not have: write it with the letters A-Z'
+        " and a-z, the digits 0-9, '_', '-' and '.'.",
+    ),
+    (
+        "a space in a category",
+        edit("score_categories", "b2b_core,intent,", "b2b_core,buying intent,"),
+        "seeds/score_categories.csv, row 3, column category: 'buying intent' has the"
+        " character ' ', which an id may not have",
+    ),
+    (
+        "a model id that starts with a dash",
+        edit("scoring_models", "b2b_core,Core", "-b2b_core,Core"),
+        "seeds/scoring_models.csv, row 2, column model_id: '-b2b_core' must start"
+        " with a letter or a digit.",
+    ),
+    (
+        "a semicolon in a group name",
+        edit("score_groups", "b2b_core,hot,", "b2b_core,hot;,"),
+        "seeds/score_groups.csv, row 4, column group_name: 'hot;' has the character"
+        " ';', which a name may not have: write it with letters, digits, spaces and"
+        " _ - . / & ( ) + @.",
+    ),
+    (
+        "a quote in a CRM stage",
+        edit("pipeline_stages", "Closed Won", "Closed 'Won'"),
+        "seeds/pipeline_stages.csv, row 5, column crm_stage: 'Closed 'Won'' has the"
+        ' character "\'", which a name may not have',
+    ),
 ]
 
 
@@ -249,6 +481,15 @@ def seeds(tmp_path: Path) -> Path:
 
 
 def test_the_project_seeds_are_valid(seeds: Path) -> None:
+    assert validate_seeds.validate(seeds) == []
+
+
+def test_a_file_saved_as_csv_utf8_is_valid(seeds: Path) -> None:
+    """A spreadsheet's 'CSV UTF-8' starts with a byte order mark and ends
+    its lines with CRLF: dbt drops the mark (and DuckDB reads past it), so
+    the validator does too."""
+    for path in seeds.glob("*.csv"):
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     assert validate_seeds.validate(seeds) == []
 
 
