@@ -23,18 +23,9 @@ transitions as (
         to_group,
         cause,
         lead_score,
-        transition_date
+        transition_date,
+        is_model_changed
     from {{ ref('int_group_moves') }}
-
-),
-
--- is_changed: the model's seeds changed since the last run.
-seed_changes as (
-
-    select
-        model_id,
-        is_changed
-    from {{ ref('int_seed_fingerprints_compared') }}
 
 ),
 
@@ -75,7 +66,8 @@ computed as (
         end as direction,
         transitions.cause,
         transitions.lead_score,
-        transitions.transition_date
+        transitions.transition_date,
+        transitions.is_model_changed
     from transitions
     inner join score_groups as to_groups
         on
@@ -114,7 +106,7 @@ final as (
             when previous.cause = 'model_change' then previous.cause
             when
                 previous.lead_id is null
-                and seed_changes.is_changed
+                and computed.is_model_changed
                 and computed.transition_date <= {{ previous_as_of }}
                 then 'model_change'
             else computed.cause
@@ -130,8 +122,6 @@ final as (
             and coalesce(computed.from_group, '')
             = coalesce(previous.from_group, '')
             and computed.to_group = previous.to_group
-    left join seed_changes
-        on computed.model_id = seed_changes.model_id
     union all
     select
         previous.{{ columns | join(',\n        previous.') }}

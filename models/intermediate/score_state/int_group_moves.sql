@@ -1,7 +1,6 @@
 -- Part of fct_group_transitions (ephemeral): the moves between groups this
 -- run adds, up to as_of (see the YAML).
 {{ config(materialized='ephemeral') }}
--- depends_on: {{ ref('int_seed_fingerprints') }}
 {%- set window = scoring_window(for_model='fct_group_transitions') %}
 {%- set previous_as_of =
     "cast('" ~ (window.previous_as_of or as_of_text()) ~ "' as date)" %}
@@ -56,20 +55,33 @@ moves as (
 
 ),
 
+-- is_changed: the model's seeds changed since the last run.
+seed_changes as (
+
+    select
+        model_id,
+        is_changed
+    from {{ ref('int_seed_fingerprints_compared') }}
+
+),
+
 changes as (
 
     select
-        lead_id,
-        model_id,
-        from_group,
-        to_group,
-        cause,
-        lead_score,
-        transition_date,
+        moves.lead_id,
+        moves.model_id,
+        moves.from_group,
+        moves.to_group,
+        moves.cause,
+        moves.lead_score,
+        moves.transition_date,
+        seed_changes.is_changed as is_model_changed,
         {{ window.rescored_rows }} as is_rescored,
         {{ 'cast(null as date)' if window.rescore_from is none
-            else 'rescored_from' }} as transitions_from
+            else 'moves.rescored_from' }} as transitions_from
     from moves
+    inner join seed_changes
+        on moves.model_id = seed_changes.model_id
 
 )
 
@@ -82,7 +94,8 @@ select
     to_group,
     cause,
     lead_score,
-    transition_date
+    transition_date,
+    is_model_changed
 from changes
 where
     transition_date <= {{ as_of_date() }}
