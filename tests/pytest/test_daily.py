@@ -95,6 +95,7 @@ def test_every_step_runs_in_order_under_one_lock(tmp_path: Path) -> None:
         ["dbt", "run-operation"],
         ["dbt", "source"],
         ["dbt", "build"],
+        ["python", "scripts/guards.py"],
         ["python", "scripts/publish.py"],
     ]
     # Each step found the warehouse locked (75) by the one daily.py.
@@ -120,8 +121,9 @@ def test_every_step_runs_in_order_under_one_lock(tmp_path: Path) -> None:
         ("sources", "run-operation", 7, 2),
         ("freshness", "source", 3, 3),
         ("build", "build", 4, 4),
-        ("publish", "scripts/publish.py", 5, 5),
-        ("alerts", "scripts/send_alerts.py", 6, 6),
+        ("guards", "scripts/guards.py", 8, 5),
+        ("publish", "scripts/publish.py", 5, 6),
+        ("alerts", "scripts/send_alerts.py", 6, 7),
     ],
 )
 def test_the_first_failure_stops_the_job_with_its_own_exit_code(
@@ -137,6 +139,8 @@ def test_the_first_failure_stops_the_job_with_its_own_exit_code(
     assert [step[1] for step in steps(tmp_path)][-1] == failing
     assert len(steps(tmp_path)) == ran
     assert f"daily: {name} failed (exit 1); nothing after it ran." in result.stderr
+    # What the guards say (which table, why, the share) reaches the terminal.
+    assert ("scripts/guards.py went wrong" in result.stderr) == (name == "guards")
     (run_log,) = (tmp_path / "logs").glob("daily-*.log")
     assert f"See {run_log}." in result.stderr
     assert f"{failing} went wrong" in run_log.read_text()
@@ -304,3 +308,15 @@ def test_the_daily_job_stops_at_the_sources_with_its_own_exit_code(
     (run_log,) = (tmp_path / "logs").glob("daily-*.log")
     assert "marketing.leads, column _loaded_at: missing." in run_log.read_text()
     assert "lead_scoring_marketing_loaded_at_column" in run_log.read_text()
+
+
+def test_allow_mass_change_reaches_the_guards_and_publish_only(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    result = daily(tmp_path, stand_ins(tmp_path, warehouse), "--allow-mass-change")
+    assert result.returncode == 0, result.stderr
+    flagged = [
+        line.split()[0]
+        for line in (tmp_path / "arguments.log").read_text().splitlines()
+        if "--allow-mass-change" in line
+    ]
+    assert flagged == ["scripts/guards.py", "scripts/publish.py"]
