@@ -48,6 +48,7 @@ import sys
 import time
 from pathlib import Path
 
+from guards import add_allow_mass_change
 from with_lock import BUSY, hold
 
 REPO = Path(__file__).resolve().parents[1]
@@ -162,12 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--log-dir", type=Path, default=REPO / "logs")
     parser.add_argument("--as-of", help="score this date (YYYY-MM-DD); default: today")
-    parser.add_argument(
-        "--allow-mass-change",
-        action="store_true",
-        help="let an intended mass change (a model retired, a seed edit that"
-        " regroups most leads) past the guards, for this run",
-    )
+    add_allow_mass_change(parser)
     parser.add_argument(
         "--bin",
         type=Path,

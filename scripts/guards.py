@@ -235,6 +235,19 @@ def check(warehouse: Path, published: Path, limits: dict[str, float]) -> Report:
     return Report(stops, warnings)
 
 
+def add_allow_mass_change(parser: argparse.ArgumentParser) -> None:
+    """The one flag that lets an intended mass change past the guards, for
+    this run (also LEAD_SCORING_ALLOW_MASS_CHANGE=1)."""
+    parser.add_argument(
+        "--allow-mass-change",
+        action="store_true",
+        default=bool(os.environ.get("LEAD_SCORING_ALLOW_MASS_CHANGE")),
+        help="let an intended mass change (a model retired, a seed edit that"
+        " regroups most leads) past the guards, for this run"
+        " (or set LEAD_SCORING_ALLOW_MASS_CHANGE=1)",
+    )
+
+
 def report(result: Report, allow_mass_change: bool) -> int:
     """Print the warnings and stops; the exit code."""
     for warning in result.warnings:
@@ -268,13 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--published", type=Path, help="default: <warehouse>_published.duckdb"
     )
-    parser.add_argument(
-        "--allow-mass-change",
-        action="store_true",
-        default=bool(os.environ.get("LEAD_SCORING_ALLOW_MASS_CHANGE")),
-        help="pass the stops of an intended mass change"
-        " (or set LEAD_SCORING_ALLOW_MASS_CHANGE=1)",
-    )
+    add_allow_mass_change(parser)
     args = parser.parse_args(argv)
     published = args.published or published_path(args.warehouse)
     return report(

@@ -110,16 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--to", type=Path, help="default: <warehouse>_published.duckdb alongside it"
     )
-    parser.add_argument(
-        "--allow-mass-change",
-        action="store_true",
-        default=bool(os.environ.get("LEAD_SCORING_ALLOW_MASS_CHANGE")),
-        help="publish a run the guards stop as a mass change, for this run",
-    )
-    args = parser.parse_args(argv)
-    published = args.to or published_path(args.warehouse)
     import guards  # here: guards.py names the published copy with this module
 
+    guards.add_allow_mass_change(parser)
+    args = parser.parse_args(argv)
+    published = args.to or published_path(args.warehouse)
     stopped = guards.report(
         guards.check(args.warehouse, published, guards.thresholds()),
         args.allow_mass_change,

@@ -67,6 +67,14 @@ unmatched_rules as (
 
 ),
 
+gaps as (
+
+    select * from unmapped_stages
+    union all
+    select * from unmatched_rules
+
+),
+
 final as (
 
     select
@@ -75,15 +83,7 @@ final as (
         subject,
         cast(row_count as {{ dbt.type_bigint() }}) as row_count,
         {{ as_of_date() }} as as_of
-    from unmapped_stages
-    union all
-    select
-        gap_type,
-        model_id,
-        subject,
-        cast(row_count as {{ dbt.type_bigint() }}) as row_count,
-        {{ as_of_date() }} as as_of
-    from unmatched_rules
+    from gaps
 
 )
 
