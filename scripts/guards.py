@@ -215,19 +215,23 @@ def check(warehouse: Path, published: Path, limits: dict[str, float]) -> Report:
     (the last good run; none yet: only the shares of all rows count)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        has_published = published.exists()
-        if has_published:
+        baselines = set()
+        if published.exists():
             quoted = str(published).replace("'", "''")
             con.execute(f"attach '{quoted}' as published (read_only)")
-            # A copy published before the guards has no baseline to use.
-            has_published = con.execute(
-                "select count(*) = 2 from duckdb_columns() where database_name ="
-                " 'published' and schema_name = 'marts' and (table_name,"
-                " column_name) in (('rpt_data_quality', 'is_quarantined'),"
-                " ('fct_crm_lead_scores', 'is_removed'))"
-            ).fetchone()[0]
-        stops, warnings = quarantine_stops(con, has_published, limits)
-        if has_published:
+            # What the published copy has to compare with (a copy published
+            # before the guards has no is_quarantined).
+            baselines = {
+                table
+                for (table,) in con.execute(
+                    "select table_name from duckdb_columns() where database_name ="
+                    " 'published' and schema_name = 'marts' and (table_name,"
+                    " column_name) in (('rpt_data_quality', 'is_quarantined'),"
+                    " ('fct_crm_lead_scores', 'is_removed'))"
+                ).fetchall()
+            }
+        stops, warnings = quarantine_stops(con, "rpt_data_quality" in baselines, limits)
+        if "fct_crm_lead_scores" in baselines:
             stops += crm_stops(con, limits)
         warnings += gap_warnings(con)
     finally:
