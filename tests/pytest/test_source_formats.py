@@ -27,8 +27,8 @@ def as_text(project: Project, table: str, *columns: str) -> None:
 
 
 def test_text_timestamps_with_an_offset_are_read_as_utc(project: Project) -> None:
-    """Each text timestamp against its UTC value by hand; US-format text
-    cannot be read and quarantines its row."""
+    """Each text timestamp against its UTC value by hand, and a timestamp
+    with time zone; US-format text cannot be read and quarantines its row."""
     write_hand_model(project)
     load_hand_data(project)
     as_text(project, "web_events", "occurred_at", "_loaded_at")
@@ -43,6 +43,7 @@ def test_text_timestamps_with_an_offset_are_read_as_utc(project: Project) -> Non
         ),
         "tz5": ("2026-03-10 08:00:00", dt.datetime(2026, 3, 10, 8, 0)),
         "tz6": ("2026-03-10", dt.datetime(2026, 3, 10, 0, 0)),
+        "tz7": ("2026-03-10T21:30:00-0500", dt.datetime(2026, 3, 11, 2, 30)),
     }
     project.append(
         "web_events",
@@ -50,7 +51,9 @@ def test_text_timestamps_with_an_offset_are_read_as_utc(project: Project) -> Non
             web(event_id, "vZ", None, "/tz", 5, text)
             for event_id, (text, _) in written.items()
         ]
-        + [web("us", "vZ", None, "/tz", 5, "03/10/2026 09:00 AM")],
+        + [
+            web("us", "vZ", None, "/tz", 5, "03/10/2026 09:00 AM"),
+        ],
     )
     project.append(
         "leads",
@@ -62,8 +65,27 @@ def test_text_timestamps_with_an_offset_are_read_as_utc(project: Project) -> Non
             }
         ],
     )
+    # A loader that writes timestamps with time zone.
+    project.query(
+        "alter table marketing.visitor_identities"
+        " alter column identified_at type timestamptz"
+    )
+    project.append(
+        "visitor_identities",
+        [
+            {
+                "visitor_id": "vZ",
+                "lead_id": "B",
+                "identified_at": "2026-03-10 21:30:00-05:00",
+            }
+        ],
+    )
     project.build("--vars", AS_OF)
 
+    assert project.query(
+        "select identified_at from staging.base_marketing__visitor_identities"
+        " where visitor_id = 'vZ'"
+    ) == [(dt.datetime(2026, 3, 11, 2, 30),)]
     rows = dict(
         project.query(
             "select event_id, occurred_at from staging.base_marketing__web_events"

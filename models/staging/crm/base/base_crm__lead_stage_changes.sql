@@ -1,10 +1,11 @@
 -- Every raw CRM stage change, cleaned, with why it is quarantined (null: it
 -- is good).
+{%- set raw_table = source('crm', 'lead_stage_changes') %}
 with
 
 source as (
 
-    select * from {{ source('crm', 'lead_stage_changes') }}
+    select * from {{ raw_table }}
 
 ),
 
@@ -22,9 +23,12 @@ renamed as (
         nullif({{ text_value('stage') }}, '') as stage,
         {{ clean_id('owner_id') }} as owner_id,
         {{ cast_or_flag('amount', dbt.type_numeric()) }},
-        {{ cast_or_flag('changed_at', dbt.type_timestamp()) }},
         {{ cast_or_flag(
-            '_loaded_at', dbt.type_timestamp(), loaded_at_column('crm')
+            'changed_at', dbt.type_timestamp(), relation=raw_table
+        ) }},
+        {{ cast_or_flag(
+            '_loaded_at', dbt.type_timestamp(),
+            source_column=loaded_at_column('crm'), relation=raw_table
         ) }}
     from source
 

@@ -1,10 +1,11 @@
 -- Every raw email event, cleaned, with why it is quarantined (null: it is
 -- good). Email event types are a closed list (docs/loading_data.md).
+{%- set raw_table = source('marketing', 'email_events') %}
 with
 
 source as (
 
-    select * from {{ source('marketing', 'email_events') }}
+    select * from {{ raw_table }}
 
 ),
 
@@ -24,9 +25,12 @@ renamed as (
         {{ clean_id('email_id') }} as email_id,
         nullif(lower({{ text_value('event_type') }}), '') as event_type,
         {{ text_value('link_url', trimmed=false) }} as link_url,
-        {{ cast_or_flag('occurred_at', dbt.type_timestamp()) }},
         {{ cast_or_flag(
-            '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
+            'occurred_at', dbt.type_timestamp(), relation=raw_table
+        ) }},
+        {{ cast_or_flag(
+            '_loaded_at', dbt.type_timestamp(),
+            source_column=loaded_at_column('marketing'), relation=raw_table
         ) }}
     from source
 

@@ -1,11 +1,12 @@
 -- Every raw form answer, cleaned, with why it is quarantined (null: it is
 -- good). An answer takes its lead and time from its submission, so one of
 -- a submission that is not there (or quarantined) is quarantined too.
+{%- set raw_table = source('marketing', 'form_answers') %}
 with
 
 source as (
 
-    select * from {{ source('marketing', 'form_answers') }}
+    select * from {{ raw_table }}
 
 ),
 
@@ -23,7 +24,8 @@ renamed as (
         {{ clean_id('question_id') }} as question_id,
         {{ text_value('answer') }} as answer,
         {{ cast_or_flag(
-            '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
+            '_loaded_at', dbt.type_timestamp(),
+            source_column=loaded_at_column('marketing'), relation=raw_table
         ) }}
     from source
 

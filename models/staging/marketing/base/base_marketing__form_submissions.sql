@@ -1,10 +1,11 @@
 -- Every raw form submission, cleaned, with why it is quarantined (null: it
 -- is good).
+{%- set raw_table = source('marketing', 'form_submissions') %}
 with
 
 source as (
 
-    select * from {{ source('marketing', 'form_submissions') }}
+    select * from {{ raw_table }}
 
 ),
 
@@ -23,9 +24,12 @@ renamed as (
         {{ clean_id('visitor_id') }} as visitor_id,
         {{ clean_id('form_id') }} as form_id,
         {{ text_value('page_url', trimmed=false) }} as page_url,
-        {{ cast_or_flag('submitted_at', dbt.type_timestamp()) }},
         {{ cast_or_flag(
-            '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
+            'submitted_at', dbt.type_timestamp(), relation=raw_table
+        ) }},
+        {{ cast_or_flag(
+            '_loaded_at', dbt.type_timestamp(),
+            source_column=loaded_at_column('marketing'), relation=raw_table
         ) }}
     from source
 

@@ -1,11 +1,12 @@
 -- Every raw lead, cleaned, with why it is quarantined (null: it is good). A
 -- malformed email does not quarantine the lead: the address is dropped and
 -- flagged, the lead is scored without it.
+{%- set raw_table = source('marketing', 'leads') %}
 with
 
 source as (
 
-    select * from {{ source('marketing', 'leads') }}
+    select * from {{ raw_table }}
 
 ),
 
@@ -21,10 +22,15 @@ renamed as (
         upper({{ text_value('country') }}) as country,
         {{ text_value('city') }} as city,
         {{ cast_or_flag('company_size', dbt.type_int()) }},
-        {{ cast_or_flag('created_at', dbt.type_timestamp()) }},
-        {{ cast_or_flag('updated_at', dbt.type_timestamp()) }},
         {{ cast_or_flag(
-            '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
+            'created_at', dbt.type_timestamp(), relation=raw_table
+        ) }},
+        {{ cast_or_flag(
+            'updated_at', dbt.type_timestamp(), relation=raw_table
+        ) }},
+        {{ cast_or_flag(
+            '_loaded_at', dbt.type_timestamp(),
+            source_column=loaded_at_column('marketing'), relation=raw_table
         ) }}
     from source
 

@@ -1,10 +1,11 @@
 -- Every raw social event, cleaned, with why it is quarantined (null: it is
 -- good).
+{%- set raw_table = source('marketing', 'social_events') %}
 with
 
 source as (
 
-    select * from {{ source('marketing', 'social_events') }}
+    select * from {{ raw_table }}
 
 ),
 
@@ -22,9 +23,12 @@ renamed as (
         {{ clean_id('lead_id') }} as lead_id,
         nullif(lower({{ text_value('network') }}), '') as network,
         nullif(lower({{ text_value('event_type') }}), '') as event_type,
-        {{ cast_or_flag('occurred_at', dbt.type_timestamp()) }},
         {{ cast_or_flag(
-            '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
+            'occurred_at', dbt.type_timestamp(), relation=raw_table
+        ) }},
+        {{ cast_or_flag(
+            '_loaded_at', dbt.type_timestamp(),
+            source_column=loaded_at_column('marketing'), relation=raw_table
         ) }}
     from source
 

@@ -1,11 +1,12 @@
 -- Every raw identification of a cookie, cleaned, with why it is
 -- quarantined (null: it is good). A cookie belongs to one lead: its
 -- earliest usable identification; later ones count as duplicates.
+{%- set raw_table = source('marketing', 'visitor_identities') %}
 with
 
 source as (
 
-    select * from {{ source('marketing', 'visitor_identities') }}
+    select * from {{ raw_table }}
 
 ),
 
@@ -21,9 +22,12 @@ renamed as (
     select
         {{ clean_id('visitor_id') }} as visitor_id,
         {{ clean_id('lead_id') }} as lead_id,
-        {{ cast_or_flag('identified_at', dbt.type_timestamp()) }},
         {{ cast_or_flag(
-            '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
+            'identified_at', dbt.type_timestamp(), relation=raw_table
+        ) }},
+        {{ cast_or_flag(
+            '_loaded_at', dbt.type_timestamp(),
+            source_column=loaded_at_column('marketing'), relation=raw_table
         ) }}
     from source
 

@@ -1,11 +1,12 @@
 -- Every raw web event, cleaned, with why it is quarantined (null: it is
 -- good). A duration that does not cast or is negative is dropped and
 -- flagged; the event is scored without it.
+{%- set raw_table = source('marketing', 'web_events') %}
 with
 
 source as (
 
-    select * from {{ source('marketing', 'web_events') }}
+    select * from {{ raw_table }}
 
 ),
 
@@ -26,9 +27,12 @@ renamed as (
         {{ text_value('page_url', trimmed=false) }} as page_url,
         {{ clean_id('asset_id') }} as asset_id,
         {{ cast_or_flag('duration_seconds', dbt.type_int()) }},
-        {{ cast_or_flag('occurred_at', dbt.type_timestamp()) }},
         {{ cast_or_flag(
-            '_loaded_at', dbt.type_timestamp(), loaded_at_column('marketing')
+            'occurred_at', dbt.type_timestamp(), relation=raw_table
+        ) }},
+        {{ cast_or_flag(
+            '_loaded_at', dbt.type_timestamp(),
+            source_column=loaded_at_column('marketing'), relation=raw_table
         ) }}
     from source
 
