@@ -127,7 +127,7 @@ def quarantine_stops(
     con: duckdb.DuckDBPyConnection, has_published: bool, limits: dict[str, float]
 ) -> tuple[list[str], list[str]]:
     """Stops for tables whose quarantined share is above the thresholds, and
-    a warning per table with quarantined rows."""
+    a warning for each other table with quarantined rows."""
     (catalog,) = con.execute("select current_database()").fetchone()
     now = {
         row[0]: row[1:]
@@ -147,26 +147,26 @@ def quarantine_stops(
     for table, (rows, quarantined, reasons) in now.items():
         if not quarantined:
             continue
-        warnings.append(
-            f"{table}: {quarantined:,} rows quarantined ({reasons});"
-            " they are left out of scoring (staging base_ views, rpt_data_quality)."
-        )
-        limit = limits["guard_max_quarantined_share"]
-        if quarantined / rows > limit:
-            stops.append(
-                f"{table}: {share(quarantined, rows)} rows are quarantined"
-                f" ({reasons}), above guard_max_quarantined_share {limit:.0%}."
-            )
-            continue
         rows_before, quarantined_before, _ = before.get(table, (0, 0, ""))
         added = rows - rows_before
         added_quarantined = quarantined - quarantined_before
-        limit = limits["guard_max_new_quarantined_share"]
-        if added > 0 and added_quarantined > 0 and added_quarantined / added > limit:
+        limit_all = limits["guard_max_quarantined_share"]
+        limit_new = limits["guard_max_new_quarantined_share"]
+        if quarantined / rows > limit_all:
+            stops.append(
+                f"{table}: {share(quarantined, rows)} rows are quarantined"
+                f" ({reasons}), above guard_max_quarantined_share {limit_all:.0%}."
+            )
+        elif added > 0 < added_quarantined and added_quarantined / added > limit_new:
             stops.append(
                 f"{table}: {share(added_quarantined, added)} of the rows added"
                 f" since the published run are quarantined ({reasons}), above"
-                f" guard_max_new_quarantined_share {limit:.0%}."
+                f" guard_max_new_quarantined_share {limit_new:.0%}."
+            )
+        else:
+            warnings.append(
+                f"{table}: {quarantined:,} rows quarantined ({reasons}); they are"
+                " left out of scoring (staging base_ views, rpt_data_quality)."
             )
     return stops, warnings
 
@@ -194,7 +194,10 @@ def crm_stops(con: duckdb.DuckDBPyConnection, limits: dict[str, float]) -> list[
 
 
 def gap_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """A warning per unmapped CRM stage, and one per model listing its rules
+    that match nothing."""
     warnings = []
+    unmatched: dict[str, list[str]] = {}
     for gap_type, model_id, subject, row_count in con.execute(GAPS_SQL).fetchall():
         if gap_type == "unmapped_crm_stage":
             warnings.append(
@@ -203,10 +206,15 @@ def gap_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
                 " left out of the funnel, the handoffs and the SLAs."
             )
         else:
-            warnings.append(
-                f"seeds/activity_rules.csv: rule {subject!r} of model {model_id!r}"
-                " matches no activity; check its activity_type and match_key."
-            )
+            unmatched.setdefault(model_id, []).append(subject)
+    for model_id, rules in unmatched.items():
+        warnings.append(
+            f"seeds/activity_rules.csv: model {model_id!r}:"
+            f" {'rule' if len(rules) == 1 else f'{len(rules)} rules'}"
+            f" {', '.join(repr(rule) for rule in rules)}"
+            f" {'matches' if len(rules) == 1 else 'match'} no activity;"
+            " check activity_type and match_key."
+        )
     return warnings
 
 
@@ -253,17 +261,15 @@ def add_allow_mass_change(parser: argparse.ArgumentParser) -> None:
 
 
 def report(result: Report, allow_mass_change: bool) -> int:
-    """Print the warnings and stops; the exit code."""
+    """Print the stops, then the warnings; the exit code."""
+    stopped = bool(result.stops) and not allow_mass_change
+    for stop in result.stops:
+        prefix = "guard" if stopped else "guard passed by --allow-mass-change"
+        print(f"{prefix}: {stop}", file=sys.stderr)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    if not result.stops:
+    if not stopped:
         return 0
-    if allow_mass_change:
-        for stop in result.stops:
-            print(f"guard passed by --allow-mass-change: {stop}", file=sys.stderr)
-        return 0
-    for stop in result.stops:
-        print(f"guard: {stop}", file=sys.stderr)
     print(
         "The run was stopped before publishing: the published copy, and so the"
         " CRM sync, BI and the alerts, stay at the last good run. Fix the load"
