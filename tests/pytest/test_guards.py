@@ -182,11 +182,11 @@ def test_unmapped_stages_and_rules_that_match_nothing_are_named(
     report = check(project, tmp_path / "none.duckdb")
     assert report.stops == []
     assert report.warnings == [
-        "seeds/activity_rules.csv: model 'hand': rule 'ghost' matches no"
-        " activity; check activity_type and match_key.",
         "crm.lead_stage_changes: the CRM stage 'Demo Booked' (2 changes) is not"
         " in seeds/pipeline_stages.csv; those changes are left out of the funnel,"
         " the handoffs and the SLAs.",
+        "seeds/activity_rules.csv: model 'hand': rule 'ghost' matches no"
+        " activity; check activity_type and match_key.",
     ]
     assert project.query(
         "select row_count from marts.rpt_data_quality"
