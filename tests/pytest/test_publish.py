@@ -2,8 +2,10 @@
 warehouse by default, and no temporary left behind by a publish that was
 killed (SIGKILL gives it no chance to remove its own).
 
-The warehouse is written by hand: marts.fct_lead_scores with two rows and
-scoring_model.score_groups with one; the schema `staging` is not published."""
+The warehouse is written by hand: marts.fct_lead_scores with two rows,
+scoring_model.score_groups with one, and the two marts the guards read
+(guards.py, run by publish first), empty: nothing to stop; the schema
+`staging` is not published."""
 
 from __future__ import annotations
 
@@ -32,6 +34,14 @@ def warehouse(tmp_path: Path) -> Path:
     )
     con.execute("create table scoring_model.score_groups as select 'hot' as group_name")
     con.execute("create table staging.stg_leads as select 'L1' as lead_id")
+    con.execute(
+        "create table marts.rpt_data_quality (source_table varchar, issue varchar,"
+        " row_count bigint, is_quarantined boolean, run_started_at timestamp)"
+    )
+    con.execute(
+        "create table marts.rpt_seed_gaps (gap_type varchar, model_id varchar,"
+        " subject varchar, row_count bigint)"
+    )
     con.close()
     return path
 
@@ -65,7 +75,7 @@ def test_publish_copies_the_marts_beside_the_warehouse(warehouse: Path) -> None:
     result = publish(warehouse)
     assert result.returncode == 0, result.stderr
     published = warehouse.with_name("warehouse_published.duckdb")
-    assert "Published 2 tables" in result.stdout
+    assert "Published 4 tables" in result.stdout
     con = duckdb.connect(str(published), read_only=True)
     assert con.execute(
         "select lead_id, lead_score from marts.fct_lead_scores order by 1"
