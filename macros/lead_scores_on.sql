@@ -5,36 +5,65 @@
         with scores as ({{ lead_scores_on("cast('2026-03-31' as date)") }})
         select * from scores where lead_id = 'L00000042'
     With `dates`, the name of a relation with a column score_date, it scores
-    every lead on each of those days (on_date is then score_dates.score_date)
-    and selects score_date too. Dates after the run's as_of are not known
-    yet. -#}
-{% macro lead_scores_on(on_date, dates=none) %}
+    every lead on each of those days (on_date is then ignored) and selects
+    score_date too. `where`, a condition on the state rows (`state`) and the
+    day (`score_dates.score_date`), scores only some leads. Dates after the
+    run's as_of are not known yet.
+
+    Each state row is first matched with the days it holds on (a join with
+    a handful of dates), then with its segment's `_fit` row on the same
+    day: the work grows with the rows and the days, not with a lead's rows
+    times its segments. Its CTE names are its own: Spark rejects a nested
+    CTE that shadows an outer one. -#}
+{% macro lead_scores_on(on_date, dates=none, where='true') %}
+    {%- set day = 'score_dates.score_date' if dates is not none else on_date %}
+with
+
+lead_scores_on_rows as (
+
     select
-        {% if dates is not none -%} score_dates.score_date, {%- endif %}
+        {{ day }} as score_date,
         state.lead_id,
         state.model_id,
-        {{ clamp_score('sum(' ~ component_points_on(on_date) ~ ')') }}
-            as lead_score
-    from {{ ref('int_score_components') }} as state
-    inner join {{ ref('scoring_models') }} as scoring_models
-        on state.model_id = scoring_models.model_id
-    {% if dates is not none -%}
-        inner join {{ dates }} as score_dates
-            on
-                state.valid_from <= score_dates.score_date
-                and (
-                    state.valid_to is null
-                    or score_dates.score_date < state.valid_to
-                )
+        state.component,
+        state.cap_points,
+        state.fixed_points,
+        state.decaying_points,
+        state.decaying_from,
+        state.valid_from,
+        state.last_activity_date
+    from {{ ref('int_score_state') }} as state
+    {%- if dates is not none %}
+    cross join {{ dates }} as score_dates
     {%- endif %}
     where
-        scoring_models.status in ('active', 'draft')
-        and state.valid_from <= {{ on_date }}
-        and (state.valid_to is null or {{ on_date }} < state.valid_to)
-    group by
-        {% if dates is not none -%} score_dates.score_date, {%- endif %}
-        state.lead_id,
-        state.model_id,
-        scoring_models.min_score,
-        scoring_models.max_score
+        state.valid_from <= {{ day }}
+        and (state.valid_to is null or {{ day }} < state.valid_to)
+        and {{ where }}
+
+)
+
+select
+    {% if dates is not none -%} state.score_date, {%- endif %}
+    state.lead_id,
+    state.model_id,
+    {{ clamp_score(
+        'sum(' ~ component_points_on('state.score_date', 'segment') ~ ')'
+    ) }} as lead_score
+from lead_scores_on_rows as state
+inner join lead_scores_on_rows as segment
+    on
+        state.lead_id = segment.lead_id
+        and state.model_id = segment.model_id
+        and state.score_date = segment.score_date
+        and segment.component = '_fit'
+inner join {{ ref('scoring_models') }} as scoring_models
+    on state.model_id = scoring_models.model_id
+where scoring_models.status in ('active', 'draft')
+group by
+    state.score_date,
+    state.lead_id,
+    state.model_id,
+    scoring_models.min_score,
+    scoring_models.max_score
 {% endmacro %}

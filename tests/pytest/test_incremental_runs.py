@@ -182,3 +182,73 @@ def test_a_seed_edit_rescores_the_model_and_marks_what_it_changed(
     # The causes stay through the next ordinary run.
     carried.build("--vars", "{as_of: '2026-03-21'}")
     assert transitions(carried, "A", "hand")[-1][-1] == "model_change"
+
+
+def backtest_rows(project: Project) -> list[tuple]:
+    return project.query(
+        "select lead_id, model_id, cast(backtest_date as varchar), lead_score,"
+        " group_name, score_decile, is_converted"
+        " from intermediate.int_leads_scored_for_backtest order by all"
+    )
+
+
+def test_the_backtest_scores_new_month_starts_and_rescored_leads_only(
+    carried: Project,
+) -> None:
+    """B's demo request of 2026-02-20 arrives on 03-11: B is rescored from
+    its first day, and so is its score on the month-start 03-01, where it
+    was clamped to 0: -10 + opens 2 * 0.5 ^ 2.1 + 2 * 0.5 ^ 0.1 + download
+    15 - unsubscribe 20 + demo 30 * 0.5 ^ 0.9 = 3.41 under `hand`, 60 under
+    `quiet` (one day without activity). The run writes B's month-starts and
+    no other lead's; a run to 04-02 adds the month-start 04-01 for every
+    lead. Both equal a full refresh."""
+    before = carried.query(
+        "select lead_id, model_id, backtest_date, lead_score, scored_at"
+        " from intermediate.int_month_start_scores"
+    )
+    carried.append("form_submissions", demo_request_from_b("2026-02-20 10:00:00"))
+    carried.build("--vars", "{as_of: '2026-03-11'}")
+    hand = -10 + 2 * 0.5**2.1 + 2 * 0.5**0.1 + 15 - 20 + 30 * 0.5**0.9
+    assert carried.query(
+        "select model_id, lead_score from intermediate.int_leads_scored_for_backtest"
+        " where lead_id = 'B' and backtest_date = '2026-03-01' order by model_id"
+    ) == [("hand", pytest.approx(hand, rel=1e-12)), ("quiet", 60.0)]
+    # The rows the run wrote: the month-starts of the leads it rescored
+    # from their first day (rescored_from empty), none of A's (rescored
+    # from 03-07, after the month-start 03-01).
+    run_started = max(row[4] for row in before)
+    rewritten = carried.query(
+        "select lead_id, model_id, backtest_date from intermediate.int_month_start_scores"
+        " where scored_at > ? order by all",
+        [run_started],
+    )
+    assert rewritten == carried.query(
+        "select scores.lead_id, scores.model_id, scores.backtest_date"
+        " from intermediate.int_month_start_scores as scores"
+        " inner join intermediate.int_leads_rescored as rescored"
+        " using (lead_id, model_id)"
+        " where rescored.scored_at > ? and rescored.rescored_from is null"
+        " order by all",
+        [run_started],
+    )
+    assert ("B", "hand", dt.date(2026, 3, 1)) in rewritten
+    assert not [row for row in rewritten if row[0] == "A"]
+    kept = {row[:4] for row in before if row[0] != "B"}
+    assert kept <= set(
+        carried.query(
+            "select lead_id, model_id, backtest_date, lead_score"
+            " from intermediate.int_month_start_scores"
+        )
+    )
+
+    carried.build("--vars", "{as_of: '2026-04-02'}")
+    assert carried.query(
+        "select count(distinct lead_id) from intermediate.int_month_start_scores"
+        " where backtest_date = '2026-04-01'"
+    ) == carried.query(
+        "select count(*) from marketing.leads where created_at < '2026-04-02'"
+    )
+    incremental, incremental_marts = backtest_rows(carried), carried.marts()
+    carried.build("--full-refresh", "--vars", "{as_of: '2026-04-02'}")
+    assert_same_marts({"backtest": backtest_rows(carried)}, {"backtest": incremental})
+    assert_same_marts(carried.marts(), incremental_marts)

@@ -1,20 +1,35 @@
 -- One row per scored model, month-start and lead: its score that day
--- (macro lead_scores_on), group, decile and outcome in the next
+-- (int_month_start_scores), group, decile and outcome in the next
 -- backtest_window_days (see the YAML).
 {%- set converted_rank = {'sal': 1, 'sql': 2, 'opportunity': 3, 'won': 4}[
     var('converted_funnel_stage')] %}
 with
 
-backtest_dates as (
+-- The scores of the leads that exist on the day (one deleted, or created
+-- later than it was, keeps its old rows there) under the scored models.
+lead_scores as (
 
-    select score_date
-    from {{ ref('int_backtest_dates') }}
+    select
+        month_start_scores.lead_id,
+        month_start_scores.model_id,
+        month_start_scores.backtest_date as score_date,
+        month_start_scores.lead_score
+    from {{ ref('int_month_start_scores') }} as month_start_scores
+    inner join {{ ref('stg_marketing__leads') }} as leads
+        on
+            month_start_scores.lead_id = leads.lead_id
+            and cast(leads.created_at as date)
+            <= month_start_scores.backtest_date
+    inner join {{ ref('scoring_models') }} as scoring_models
+        on month_start_scores.model_id = scoring_models.model_id
+    where scoring_models.status in ('active', 'draft')
 
 ),
 
-lead_scores as (
+backtest_dates as (
 
-    {{ lead_scores_on('score_dates.score_date', dates='backtest_dates') }}
+    select distinct score_date
+    from lead_scores
 
 ),
 
