@@ -193,7 +193,7 @@ def backtest_rows(project: Project) -> list[tuple]:
 
 
 def test_the_backtest_scores_new_month_starts_and_rescored_leads_only(
-    carried: Project,
+    carried: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """B's demo request of 2026-02-20 arrives on 03-11: B is rescored from
     its first day, and so is its score on the month-start 03-01, where it
@@ -241,7 +241,10 @@ def test_the_backtest_scores_new_month_starts_and_rescored_leads_only(
         )
     )
 
-    carried.build("--vars", "{as_of: '2026-04-02'}")
+    # A scheduled run takes the day from the environment.
+    monkeypatch.setenv("LEAD_SCORING_AS_OF", "2026-04-02")
+    carried.build()
+    monkeypatch.delenv("LEAD_SCORING_AS_OF")
     assert carried.query(
         "select count(distinct lead_id) from intermediate.int_month_start_scores"
         " where backtest_date = '2026-04-01'"
