@@ -41,6 +41,28 @@ lead_scores_on_rows as (
         and (state.valid_to is null or {{ day }} < state.valid_to)
         and {{ where }}
 
+),
+
+-- Each component's points on the day, before its cap.
+lead_scores_on_values as (
+
+    select
+        state.score_date,
+        state.lead_id,
+        state.model_id,
+        state.cap_points,
+        {{ component_value_on('state.score_date', 'segment') }} as points
+    from lead_scores_on_rows as state
+    inner join lead_scores_on_rows as segment
+        on
+            state.lead_id = segment.lead_id
+            and state.model_id = segment.model_id
+            and state.score_date = segment.score_date
+            and segment.component = '_fit'
+    inner join {{ ref('scoring_models') }} as scoring_models
+        on state.model_id = scoring_models.model_id
+    where scoring_models.status in ('active', 'draft')
+
 )
 
 select
@@ -48,18 +70,12 @@ select
     state.lead_id,
     state.model_id,
     {{ clamp_score(
-        'sum(' ~ component_points_on('state.score_date', 'segment') ~ ')'
+        'sum(case when state.points > state.cap_points'
+        ~ ' then cast(state.cap_points as double) else state.points end)'
     ) }} as lead_score
-from lead_scores_on_rows as state
-inner join lead_scores_on_rows as segment
-    on
-        state.lead_id = segment.lead_id
-        and state.model_id = segment.model_id
-        and state.score_date = segment.score_date
-        and segment.component = '_fit'
+from lead_scores_on_values as state
 inner join {{ ref('scoring_models') }} as scoring_models
     on state.model_id = scoring_models.model_id
-where scoring_models.status in ('active', 'draft')
 group by
     state.score_date,
     state.lead_id,

@@ -16,41 +16,33 @@ with
 
 backtest_dates as (
 
-    select score_date
-    from {{ ref('int_backtest_dates') }}
+    select backtest_dates.score_date
+    from {{ ref('int_backtest_dates') }} as backtest_dates
+    {%- if is_incremental() %}
+    left join (select distinct backtest_date from {{ this }}) as scored_dates
+        on backtest_dates.score_date = scored_dates.backtest_date
+    where scored_dates.backtest_date is null
+    {%- endif %}
 
 ),
 
+-- Every lead on the month-starts not scored yet.
+new_scores as (
+
+    {{ lead_scores_on(none, dates='backtest_dates') }}
+
+),
 {%- if is_incremental() %}
 
-scored_dates as (
+earlier_dates as (
 
-    select distinct backtest_date
+    select distinct backtest_date as score_date
     from {{ this }}
 
 ),
 
-new_dates as (
-
-    select backtest_dates.score_date
-    from backtest_dates
-    left join scored_dates
-        on backtest_dates.score_date = scored_dates.backtest_date
-    where scored_dates.backtest_date is null
-
-),
-
-earlier_dates as (
-
-    select backtest_dates.score_date
-    from backtest_dates
-    inner join scored_dates
-        on backtest_dates.score_date = scored_dates.backtest_date
-
-),
-
--- The leads this run rescored (their state rows are all its own), on the
--- month-starts from the day their score may have changed.
+-- The leads this run rescored (their state rows are all its own) on the
+-- earlier month-starts, from the day their score may have changed.
 rescored_scores as (
 
     {{ lead_scores_on(
@@ -62,14 +54,6 @@ rescored_scores as (
 
 ),
 {%- endif %}
-
-new_scores as (
-
-    {{ lead_scores_on(
-        none, dates='new_dates' if is_incremental() else 'backtest_dates'
-    ) }}
-
-),
 
 final as (
 
@@ -94,4 +78,6 @@ final as (
 )
 
 select * from final
-{{ spark_kept_rows('final', partition='backtest_date', key=['lead_id', 'model_id', 'backtest_date']) }}
+{{ spark_kept_rows(
+    'final', partition='backtest_date', key=['lead_id', 'model_id', 'backtest_date']
+) }}
