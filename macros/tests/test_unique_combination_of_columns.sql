@@ -1,11 +1,45 @@
-{#- Fails with every combination of the columns that occurs more than once. -#}
-{% test unique_combination_of_columns(model, combination_of_columns) %}
+{#- Fails with every combination of the columns that occurs more than once.
+    With `written_by`, a column whose largest value marks the rows the last
+    run wrote (scored_at, say), an incremental build checks only the keys
+    of those rows, against every row of the table: the cost follows what
+    the run wrote, and a kept row that shares a key with a new one still
+    fails. A full refresh, and a first build, check every row. -#}
+{% test unique_combination_of_columns(
+    model, combination_of_columns, written_by=none
+) %}
+{%- set columns = combination_of_columns %}
+{%- if written_by is none or flags.FULL_REFRESH %}
 
 select
-    {{ combination_of_columns | join(', ') }},
+    {{ columns | join(', ') }},
     count(*) as occurrences
 from {{ model }}
-group by {{ combination_of_columns | join(', ') }}
+group by {{ columns | join(', ') }}
 having count(*) > 1
 
+{%- else %}
+
+select
+    {% for column in columns -%}
+        checked.{{ column }},
+    {% endfor -%}
+    count(*) as occurrences
+from {{ model }} as checked
+inner join (
+    select distinct {{ columns | join(', ') }}
+    from {{ model }}
+    where {{ written_by }} = (select max({{ written_by }}) from {{ model }})
+) as written
+    on
+    {%- for column in columns %}
+        {% if not loop.first %}and {% endif -%}
+        checked.{{ column }} = written.{{ column }}
+    {%- endfor %}
+group by
+    {%- for column in columns %}
+        checked.{{ column }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
+having count(*) > 1
+
+{%- endif %}
 {% endtest %}

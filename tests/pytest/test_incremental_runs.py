@@ -255,3 +255,37 @@ def test_the_backtest_scores_new_month_starts_and_rescored_leads_only(
     carried.build("--full-refresh", "--vars", "{as_of: '2026-04-02'}")
     assert_same_marts({"backtest": backtest_rows(carried)}, {"backtest": incremental})
     assert_same_marts(carried.marts(), incremental_marts)
+
+
+def test_an_incremental_build_tests_the_keys_the_run_wrote(carried: Project) -> None:
+    """The uniqueness tests of the incremental tables check the keys of the
+    rows the last run wrote (the largest scored_at), against every row. As
+    if the last run had rescored A alone: a repeat of one of B's older rows
+    passes (a full refresh checks it), a kept copy of a key of A's fails."""
+
+    def passes() -> bool:
+        result = carried.dbt(
+            "test",
+            "--select",
+            "int_score_state,test_name:unique_combination_of_columns",
+        )
+        assert len(result.result.results) == 1, "the state's key test ran"
+        return result.success
+
+    carried.query(
+        "update intermediate.int_score_state set scored_at = case lead_id"
+        " when 'A' then timestamp '2026-03-11 06:00' else timestamp '2026-03-10 06:00' end"
+    )
+    assert passes()
+    carried.query(
+        "insert into intermediate.int_score_state select * from"
+        " intermediate.int_score_state where lead_id = 'B' and component = '_fit'"
+        " order by valid_from limit 1"
+    )
+    assert passes(), "an older row repeated: not a key the last run wrote"
+    carried.query(
+        "insert into intermediate.int_score_state select * replace"
+        " (timestamp '2026-03-10 06:00' as scored_at) from intermediate.int_score_state"
+        " where lead_id = 'A' and component = '_fit' order by valid_from limit 1"
+    )
+    assert not passes(), "a kept copy of a key the last run wrote"
