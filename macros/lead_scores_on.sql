@@ -6,17 +6,22 @@
         select * from scores where lead_id = 'L00000042'
     With `dates`, the name of a relation with a column score_date, it scores
     every lead on each of those days (on_date is then ignored) and selects
-    score_date too. `where`, a condition on the state rows (`state`) and the
-    day (`score_dates.score_date`), scores only some leads. Dates after the
-    run's as_of are not known yet.
+    score_date too; with `by_lead`, the relation also has lead_id and
+    model_id, and each lead is scored on its own days. `where`, a condition
+    on the state rows (`state`) and the day (`score_dates.score_date`),
+    scores only some leads. Besides lead_score it selects fit_points and
+    engagement_points (the capped categories, before the clamp). Dates
+    after the run's as_of are not known yet.
 
     Each state row is first matched with the days it holds on (a join with
     a handful of dates), then with its segment's `_fit` row on the same
     day: the work grows with the rows and the days, not with a lead's rows
     times its segments. Its CTE names are its own: Spark rejects a nested
     CTE that shadows an outer one. -#}
-{% macro lead_scores_on(on_date, dates=none, where='true') %}
+{% macro lead_scores_on(on_date, dates=none, where='true', by_lead=false) %}
     {%- set day = 'score_dates.score_date' if dates is not none else on_date %}
+    {%- set capped = 'case when state.points > state.cap_points'
+        ~ ' then cast(state.cap_points as double) else state.points end' %}
 with
 
 lead_scores_on_rows as (
@@ -33,7 +38,12 @@ lead_scores_on_rows as (
         state.valid_from,
         state.last_activity_date
     from {{ ref('int_score_state') }} as state
-    {%- if dates is not none %}
+    {%- if by_lead %}
+    inner join {{ dates }} as score_dates
+        on
+            state.lead_id = score_dates.lead_id
+            and state.model_id = score_dates.model_id
+    {%- elif dates is not none %}
     cross join {{ dates }} as score_dates
     {%- endif %}
     where
@@ -50,6 +60,7 @@ lead_scores_on_values as (
         state.score_date,
         state.lead_id,
         state.model_id,
+        state.component,
         state.cap_points,
         {{ component_value_on('state.score_date', 'segment') }} as points
     from lead_scores_on_rows as state
@@ -69,10 +80,11 @@ select
     {% if dates is not none -%} state.score_date, {%- endif %}
     state.lead_id,
     state.model_id,
-    {{ clamp_score(
-        'sum(case when state.points > state.cap_points'
-        ~ ' then cast(state.cap_points as double) else state.points end)'
-    ) }} as lead_score
+    sum(case when state.component = '_fit' then state.points end)
+        as fit_points,
+    sum(case when state.component <> '_fit' then {{ capped }} else 0 end)
+        as engagement_points,
+    {{ clamp_score('sum(' ~ capped ~ ')') }} as lead_score
 from lead_scores_on_values as state
 inner join {{ ref('scoring_models') }} as scoring_models
     on state.model_id = scoring_models.model_id

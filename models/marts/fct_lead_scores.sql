@@ -14,12 +14,7 @@ scoring_models as (
 
     select
         model_id,
-        status as model_status,
-        decay_method,
-        decay_days,
-        decay_pct,
-        min_score,
-        max_score
+        status as model_status
     from {{ ref('scoring_models') }}
     where status in ('active', 'draft')
 
@@ -34,24 +29,6 @@ score_groups as (
         max_score,
         is_sales_ready
     from {{ ref('score_groups') }}
-
-),
-
--- Open rows; the `_fit` one is the last segment, with the latest activity.
-state as (
-
-    select
-        lead_id,
-        model_id,
-        component,
-        cap_points,
-        fixed_points,
-        decaying_points,
-        decaying_from,
-        valid_from,
-        last_activity_date
-    from {{ ref('int_score_state') }}
-    where valid_to is null
 
 ),
 
@@ -76,37 +53,11 @@ last_activity as (
 
 ),
 
--- The total as the history takes it (macros lead_scores_on, clamp_score).
+-- The score on as_of (macro lead_scores_on): the one computation the
+-- history, the backtest and the test period take scores from.
 state_points as (
 
-    select
-        state.lead_id,
-        state.model_id,
-        sum(case when state.component = '_fit' then state.fixed_points end)
-            as fit_points,
-        sum(
-            case
-                when state.component <> '_fit'
-                    then {{ component_points_on(as_of_date(), 'segment') }}
-                else 0
-            end
-        ) as engagement_points,
-        {{ clamp_score(
-            'sum(' ~ component_points_on(as_of_date(), 'segment') ~ ')'
-        ) }} as lead_score
-    from state
-    inner join state as segment
-        on
-            state.lead_id = segment.lead_id
-            and state.model_id = segment.model_id
-            and segment.component = '_fit'
-    inner join scoring_models
-        on state.model_id = scoring_models.model_id
-    group by
-        state.lead_id,
-        state.model_id,
-        scoring_models.min_score,
-        scoring_models.max_score
+    {{ lead_scores_on(as_of_date()) }}
 
 ),
 

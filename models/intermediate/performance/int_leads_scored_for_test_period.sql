@@ -3,20 +3,6 @@
 -- int_leads_observed_for_test_period), its group and its decile.
 with
 
-scoring_models as (
-
-    select
-        model_id,
-        decay_method,
-        decay_days,
-        decay_pct,
-        min_score,
-        max_score
-    from {{ ref('scoring_models') }}
-    where status in ('active', 'draft')
-
-),
-
 observed as (
 
     select
@@ -30,41 +16,38 @@ observed as (
 
 ),
 
-score_state as (
+observed_dates as (
 
     select
         lead_id,
         model_id,
-        component,
-        cap_points,
-        fixed_points,
-        decaying_points,
-        decaying_from,
-        valid_from,
-        valid_to,
-        last_activity_date
-    from {{ ref('int_score_state') }}
+        observed_date as score_date
+    from observed
 
 ),
 
--- The segment of each observed lead on its observed_date (its `_fit` row).
-segments as (
+-- Each observed lead's score on its own observed_date.
+observed_scores as (
+
+    {{ lead_scores_on(none, dates='observed_dates', by_lead=true) }}
+
+),
+
+scored as (
 
     select
-        observed.*,
-        state.valid_from,
-        state.last_activity_date
+        observed.lead_id,
+        observed.model_id,
+        observed.period_start,
+        observed.period_end,
+        observed.is_converted,
+        observed.observed_date,
+        observed_scores.lead_score
     from observed
-    inner join score_state as state
+    inner join observed_scores
         on
-            observed.lead_id = state.lead_id
-            and observed.model_id = state.model_id
-            and state.component = '_fit'
-            and observed.observed_date >= state.valid_from
-            and (
-                state.valid_to is null
-                or observed.observed_date < state.valid_to
-            )
+            observed.lead_id = observed_scores.lead_id
+            and observed.model_id = observed_scores.model_id
 
 ),
 
@@ -77,46 +60,6 @@ score_groups as (
         max_score,
         is_sales_ready
     from {{ ref('score_groups') }}
-
-),
-
--- The rows of every component that hold on that day, and the segment's
--- latest activity for their decay: int_score_components read for one day.
-scored as (
-
-    select
-        segment.lead_id,
-        segment.model_id,
-        segment.period_start,
-        segment.period_end,
-        segment.is_converted,
-        segment.observed_date,
-        {{ clamp_score(
-            'sum('
-            ~ component_points_on('segment.observed_date', 'segment')
-            ~ ')'
-        ) }} as lead_score
-    from segments as segment
-    inner join score_state as state
-        on
-            segment.lead_id = state.lead_id
-            and segment.model_id = state.model_id
-            and segment.observed_date >= state.valid_from
-            and (
-                state.valid_to is null
-                or segment.observed_date < state.valid_to
-            )
-    inner join scoring_models
-        on segment.model_id = scoring_models.model_id
-    group by
-        segment.lead_id,
-        segment.model_id,
-        segment.period_start,
-        segment.period_end,
-        segment.is_converted,
-        segment.observed_date,
-        scoring_models.min_score,
-        scoring_models.max_score
 
 ),
 
