@@ -19,6 +19,7 @@ import os
 import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,18 +55,21 @@ C_GRID = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 # decay_pct are kept).
 DECAY_DAYS_GRID = [3, 5, 7, 10, 14, 21, 30, 45, 60]
 FIT_ATTRIBUTES = ["job_title", "department", "industry", "country", "email_domain"]
+MISSING = "\x01missing\x01"
 # Free text, proposed word by word too (`like %word%`).
 WORD_ATTRIBUTES = ["job_title", "department"]
 # The fit rules' penalty relative to the activity rules' (as a weight on
 # their standardized columns: the penalty is 1 / weight^2 as strong), chosen
 # by cross-validation: each group of rules has its own shrinkage.
-FIT_WEIGHTS = [1.0, 0.5, 2.0, 4.0]
+FIT_WEIGHTS = [1.0, 2.0, 4.0]
 # The hyper-parameters are chosen on at most this many training leads (a
 # stratified sample of them); the final fit is on all.
-SEARCH_LEADS = 20_000
-# Newton's method with a Cholesky solve: exact and fast for a few hundred
-# features, deterministic.
-SOLVER = "newton-cholesky"
+SEARCH_LEADS = 10_000
+# The folds of the cross-validation that chooses them.
+FOLDS = 3
+# Deterministic; on 10,000 leads and 200 features three times as fast as
+# newton-cholesky, and warm-started along a path of C.
+SOLVER = "lbfgs"
 # Calibration needs this many converted training leads (and MIN_SUPPORT
 # not converted): a holdout of the later ones must hold some too.
 MIN_CONVERTED_TO_LEARN = 10
@@ -415,17 +419,64 @@ inner join forms on answers.submission_id = forms.submission_id
 """
 
 
+def read_stream(con: duckdb.DuckDBPyConnection, model_id: str) -> None:
+    """Tables stream (every activity of a lead, with the time it was known)
+    and ledger (the model's hits of them, as the number the rule's points
+    are multiplied by: awarded points / rule points after the caps), read
+    once: load_activities() takes from them what each set of leads knew
+    by a day."""
+    con.execute(KNOWN_AT)
+    con.execute(
+        """
+        create or replace temp table stream as
+        select
+            stream.activity_id,
+            stream.lead_id,
+            stream.activity_type,
+            lower(stream.activity_key) as activity_key,
+            lower(stream.activity_value) as activity_value,
+            stream.activity_date,
+            coalesce(known_at.known_at, stream.occurred_at) as known_at
+        from intermediate.int_activities_unioned as stream
+        left join known_at on stream.activity_id = known_at.activity_id
+        where stream.lead_id is not null
+        """
+    )
+    con.execute(
+        """
+        create or replace temp table ledger as
+        select
+            ledger.lead_id,
+            ledger.rule_id,
+            ledger.activity_id,
+            case
+                when ledger.rule_points = 0
+                    then case when ledger.is_within_daily_cap then 1.0 else 0 end
+                else ledger.awarded_points / ledger.rule_points
+            end as weight,
+            ledger.activity_date
+        from marts.fct_points_ledger as ledger
+        where ledger.model_id = $model
+        """,
+        {"model": model_id},
+    )
+
+
 def load_activities(
-    con: duckdb.DuckDBPyConnection, model_id: str, until: dt.date
+    con: duckdb.DuckDBPyConnection,
+    model_id: str,
+    until: dt.date,
+    reread: bool = True,
 ) -> None:
-    """Table activities: every activity of a training lead known by the end
-    of `until`, with its own day (activity_date, which its age and the
-    lead's inactivity count from, as in the warehouse), the day its points
-    count from (its own day, or the lead's first day for an earlier one)
-    and is_observed, true up to the lead's observed_date (what the
+    """Table activities: every activity of a lead of table training known
+    by the end of `until`, with its own day (activity_date, which its age
+    and the lead's inactivity count from, as in the warehouse), the day its
+    points count from (its own day, or the lead's first day for an earlier
+    one) and is_observed, true up to the lead's observed_date (what the
     regression learns from; the later ones only replay the scores sales
     would have seen, for the bands); table rule_hits: the same for the
-    points the model's rules awarded after their caps (the ledger).
+    points the model's rules awarded after their caps (the ledger). Without
+    reread, from the tables read_stream() read before.
 
     Knowledge time: an activity was known at `until` when its own time was
     by then and, for a web visit or form stitched to the lead through its
@@ -434,7 +485,8 @@ def load_activities(
     _loaded_at is not read: loaded as one backfill, every row's is the
     day of the load, and a history loaded incrementally or at once must
     give the same draft (docs/tuning.md)."""
-    con.execute(KNOWN_AT)
+    if reread:
+        read_stream(con, model_id)
     con.execute(
         """
         create or replace temp table activities as
@@ -442,16 +494,14 @@ def load_activities(
             stream.activity_id,
             stream.lead_id,
             stream.activity_type,
-            lower(stream.activity_key) as activity_key,
-            lower(stream.activity_value) as activity_value,
+            stream.activity_key,
+            stream.activity_value,
             stream.activity_date,
             greatest(stream.activity_date, training.created_date) as counts_from,
             stream.activity_date <= training.observed_date as is_observed
-        from intermediate.int_activities_unioned as stream
+        from stream
         inner join training on stream.lead_id = training.lead_id
-        left join known_at on stream.activity_id = known_at.activity_id
-        where stream.activity_date <= $until
-            and coalesce(known_at.known_at, stream.occurred_at) < $end
+        where stream.activity_date <= $until and stream.known_at < $end
         """,
         {
             "until": until,
@@ -465,20 +515,14 @@ def load_activities(
             ledger.lead_id,
             ledger.rule_id,
             ledger.activity_id,
-            case
-                when ledger.rule_points = 0
-                    then case when ledger.is_within_daily_cap then 1.0 else 0 end
-                else ledger.awarded_points / ledger.rule_points
-            end as weight,
+            ledger.weight,
             ledger.activity_date,
             greatest(ledger.activity_date, training.created_date) as counts_from,
             ledger.activity_date <= training.observed_date as is_observed
-        from marts.fct_points_ledger as ledger
+        from ledger
         inner join training on ledger.lead_id = training.lead_id
-        where ledger.model_id = $model
-            and ledger.activity_id in (select activity_id from activities)
-        """,
-        {"model": model_id},
+        where ledger.activity_id in (select activity_id from activities)
+        """
     )
 
 
@@ -697,7 +741,7 @@ def activity_candidates(
         ),
         supported as (
             select activity_type, activity_key, activity_value,
-                hash(string_agg(activity_id, ',' order by activity_id)) as matched
+                hash(count(*), sum(hash(activity_id)::hugeint)) as matched
             from grains
             inner join training using (lead_id)
             group by all
@@ -711,7 +755,7 @@ def activity_candidates(
                 end) >= $converted
         ),
         existing as (
-            select hash(string_agg(activity_id, ',' order by activity_id)) as matched
+            select hash(count(*), sum(hash(activity_id)::hugeint)) as matched
             from rule_hits
             where is_observed
             group by rule_id
@@ -765,18 +809,21 @@ def fit_matches(
     (only the operators proposed: is_missing, equals, like %word%,
     between)."""
     values = attributes[attribute]
-    if operator == "is_missing":
-        return np.array([item is None for item in values], dtype=bool)
-    if operator == "equals":
-        return np.array([item == value for item in values], dtype=bool)
-    if operator == "like":  # %word%, a word of letters only
-        word = value.strip("%")
-        return np.array([item is not None and word in item for item in values])
     if operator == "between":
         low, high = (float(bound) for bound in value.split(".."))
-        return np.array(
-            [item is not None and low <= item <= high for item in values], dtype=bool
+        sizes = np.array(
+            [np.nan if item is None else float(item) for item in values], dtype=float
         )
+        return (sizes >= low) & (sizes <= high)
+    # A missing value as a text no trimmed, lowercased value is (numpy
+    # drops trailing NULs, so not "\0").
+    text = np.array([MISSING if item is None else item for item in values], dtype=str)
+    if operator == "is_missing":
+        return text == MISSING
+    if operator == "equals":
+        return text == value
+    if operator == "like":  # %word%, a word of letters only
+        return np.char.find(text, value.strip("%")) >= 0
     raise ValueError(f"no proposed fit rule uses {operator}")
 
 
@@ -803,19 +850,35 @@ def fit_candidates(
         if supported(matched):
             candidates.append((attribute, operator, value, matched))
 
+    def counted(keys: list[set[str]]) -> list[str]:
+        """The keys (values or words) with the support, counted once per
+        lead: matching each against every lead was quadratic (an
+        email_domain has thousands of values)."""
+        leads, converted = Counter(), Counter()
+        for lead_keys, is_converted in zip(keys, outcome, strict=True):
+            leads.update(lead_keys)
+            if is_converted:
+                converted.update(lead_keys)
+        return sorted(
+            key
+            for key, number in leads.items()
+            if MIN_SUPPORT <= number <= count - MIN_SUPPORT
+            and converted[key] >= MIN_CONVERTED
+        )
+
     for attribute in FIT_ATTRIBUTES:
         values = attributes[attribute]
         propose(attribute, "is_missing", "")
-        for value in sorted({value for value in values if value is not None}):
+        for value in counted(
+            [{value} if value is not None else set() for value in values]
+        ):
             propose(attribute, "equals", value)
         if attribute in WORD_ATTRIBUTES:
-            words = {
-                word
+            words = [
+                set(re.findall(r"[a-z]{3,}", value)) if value is not None else set()
                 for value in values
-                if value is not None
-                for word in re.findall(r"[a-z]{3,}", value)
-            }
-            for word in sorted(words):
+            ]
+            for word in counted(words):
                 propose(attribute, "like", f"%{word}%")
     for low, high in COMPANY_SIZES:
         propose(
@@ -850,7 +913,7 @@ def design(
 
 
 def folds_of(outcome: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    splitter = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    splitter = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0)
     return list(splitter.split(np.zeros(len(outcome)), outcome))
 
 
@@ -913,11 +976,12 @@ def search(
     """Fit rules and activity rules learnt together, each group with its
     own shrinkage: the penalty C, the fit rules' weight (FIT_WEIGHTS) and
     the decay_days (days_grid, the model's own first) chosen by the AUC of
-    a 5-fold stratified cross-validation (on SEARCH_LEADS leads at most).
-    The weight is chosen over the whole C_GRID at the model's own decay;
-    each other decay is tried at that weight with C near the best; at a new
-    decay the weights and C_GRID are tried again. Of equal AUCs the first
-    tried wins (the model's own decay, equal penalties, the smaller C)."""
+    a FOLDS-fold stratified cross-validation (on SEARCH_LEADS leads at
+    most). At the model's own decay: C over C_GRID at equal penalties, then
+    the other weights at the C next to the best; each other decay at the
+    best weight and C; at a new decay, C next to the best and the weights
+    again. Of equal AUCs the first tried wins (the model's own decay, equal
+    penalties, the smaller C)."""
     rows = search_rows(outcome)
     folds = folds_of(outcome[rows])
     tried: dict[tuple[str, float], tuple[float, float]] = {}
@@ -932,19 +996,24 @@ def search(
         top = max(value[0] for value in tried.values())
         return next(key for key, value in tried.items() if value[0] >= top - 1e-9)
 
+    def near(days: str, fit_weight: float) -> list[float]:
+        index = C_GRID.index(tried[(days, fit_weight)][1])
+        return C_GRID[max(0, index - 1) : index + 2]
+
     own = days_grid[0]
-    for fit_weight in FIT_WEIGHTS:
-        trial(own, fit_weight, C_GRID)
+    trial(own, FIT_WEIGHTS[0], C_GRID)
+    for fit_weight in FIT_WEIGHTS[1:]:
+        trial(own, fit_weight, near(own, FIT_WEIGHTS[0]))
     _, fit_weight = best()
-    index = C_GRID.index(tried[(own, fit_weight)][1])
-    near = C_GRID[max(0, index - 1) : index + 2]
+    strength = [tried[(own, fit_weight)][1]]
     for number, days in enumerate(days_grid[1:], start=1):
         progress(f"decay_days {days} ({number} of {len(days_grid) - 1})")
-        trial(days, fit_weight, near)
+        trial(days, fit_weight, strength)
     days, _ = best()
     if days != own:
+        trial(days, fit_weight, near(days, fit_weight))
         for weight in FIT_WEIGHTS:
-            trial(days, weight, C_GRID)
+            trial(days, weight, near(days, fit_weight))
     days, fit_weight = best()
     cv_auc, strength = tried[(days, fit_weight)]
     by_days: dict[str, float] = {}
@@ -1089,15 +1158,13 @@ def score_rises(
         "at_eves",
         "select lead_id, cast(score_date - 1 as date) as score_date from at_rises",
     )
-    (first,) = zip(
-        *con.execute(
-            "select at_rises.score_date = training.created_date from at_rises"
-            " inner join training using (lead_id) order by at_rises.row_number"
-        ).fetchall(),
-        strict=True,
-    )
+    first = con.execute(
+        "select at_rises.score_date = training.created_date as is_first"
+        " from at_rises inner join training using (lead_id)"
+        " order by at_rises.row_number"
+    ).fetchnumpy()["is_first"]
     before = scores_at("at_eves")
-    before[np.array(first, dtype=bool)] = -np.inf
+    before[np.asarray(first, dtype=bool)] = -np.inf
     return Rises(scores_at("at_rises"), before)
 
 
@@ -1622,8 +1689,8 @@ def training_rows(con: duckdb.DuckDBPyConnection, at: str) -> np.ndarray:
         f" {at} as point inner join (select lead_id, cast(row_number() over"
         " (order by lead_id) - 1 as integer) as training_row from training)"
         " using (lead_id)) order by row_number"
-    ).fetchall()
-    return np.array([row[0] for row in lead_of_row], dtype=int)
+    ).fetchnumpy()
+    return np.asarray(lead_of_row["training_row"], dtype=int)
 
 
 def new_rule_rows(
@@ -1861,8 +1928,7 @@ def plot_calibration(
     axes[0].set_ylabel("observed conversion")
     converted = int(measured.outcome.sum())
     figure.suptitle(
-        f"Calibration by decile on {measured.label}"
-        f" ({len(measured.outcome)} leads, {converted} converted)",
+        f"Calibration by decile on {measured.label} ({converted} converted)",
         fontsize=10,
     )
     figure.tight_layout()
@@ -2092,7 +2158,7 @@ def calibrate(
             dtype=bool,
         )
         if later_outcome.any() and not later_outcome.all():
-            load_activities(con, model_id, as_of)
+            load_activities(con, model_id, as_of, reread=False)
             make_hits(con)
             score_table(
                 con,
