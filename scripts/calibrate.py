@@ -2029,7 +2029,12 @@ def calibrate(
     matrices = {model["decay_days"]: replay.matrix(model)}
 
     def matrix_at(days: str) -> np.ndarray:
+        """The features under decay_days `days`: the model's own and the
+        last other one kept (each is leads x features; all ten took 1.2 GB
+        at M)."""
         if days not in matrices:
+            for kept in [d for d in matrices if d != model["decay_days"]]:
+                del matrices[kept]
             matrices[days] = replay.matrix({**model, "decay_days": days})
         return matrices[days]
 
