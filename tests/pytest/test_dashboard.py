@@ -262,9 +262,9 @@ def test_model_performance_shows_a_drafts_calibration_plot(
     assert [s.value for s in app.subheader if "Calibration" in s.value] == [
         "Calibration of the drafts"
     ]
-    images = app.get("imgs")
+    images = app.get("image")
     assert len(images) == 1
-    assert "Calibration plot of shadow" in str(images[0].proto)
+    assert images[0].proto.imgs[0].caption == "Calibration plot of shadow"
 
 
 def test_lead_page_explains_a_lead(published: Path) -> None:
