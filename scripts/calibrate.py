@@ -182,6 +182,11 @@ def connect(warehouse: str) -> duckdb.DuckDBPyConnection:
     """The warehouse, read-only; the tables calibration makes are temporary.
     A process that already has it open (dbt in the test suite) shares its
     instance instead."""
+    if not Path(warehouse).is_file():
+        raise SystemExit(
+            f"No warehouse at {warehouse}: build it first (make run, or dbt build"
+            " with LEAD_SCORING_DUCKDB naming it)."
+        )
     try:
         con = duckdb.connect(warehouse, read_only=True)
     except duckdb.ConnectionException:
