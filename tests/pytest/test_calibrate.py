@@ -1118,3 +1118,39 @@ def test_the_holdout_is_the_later_leads_with_the_last_conversions() -> None:
     split, later = calibrate.holdout_split(con, outcome)
     assert split == dt.date(2026, 1, 7)
     assert later.tolist() == ([False] * 7 + [True] * 3) * 2
+
+
+def test_proposed_fit_rules_include_the_words_of_a_title() -> None:
+    """Titles are free text: 40 "VP Sales" (10 converted), 30 "Sales
+    Director" (none), 30 "Analyst" (none). `like %sales%` has 70 leads
+    with it and 30 without, 10 converted: proposed, as is `equals vp
+    sales`; `%director%` has no converted lead and `vp` is too short a
+    word. A proposed rule matches as the warehouse's LIKE does."""
+    con = duckdb.connect()
+    titles = ["VP Sales"] * 40 + ["Sales Director"] * 30 + ["Analyst"] * 30
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.dim_leads as select * from (values "
+        + ", ".join(f"('L{n:03d}', '{title}')" for n, title in enumerate(titles))
+        + ") as t (lead_id, job_title)"
+    )
+    for column in ("department", "industry", "country", "email_domain"):
+        con.execute(f"alter table marts.dim_leads add column {column} varchar")
+    con.execute("alter table marts.dim_leads add column company_size integer")
+    con.execute("create temp table training as select lead_id from marts.dim_leads")
+    outcome = np.zeros(100, dtype=bool)
+    outcome[:10] = True
+    proposed = {
+        (attribute, operator, value): matched
+        for attribute, operator, value, matched in calibrate.fit_candidates(
+            con, outcome
+        )
+    }
+    assert sorted(proposed) == [
+        ("job_title", "equals", "vp sales"),
+        ("job_title", "like", "%sales%"),
+    ]
+    assert (
+        proposed[("job_title", "like", "%sales%")].tolist()
+        == [True] * 70 + [False] * 30
+    )
