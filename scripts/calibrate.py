@@ -2071,6 +2071,13 @@ def calibrate(
     # measured on the later ones against the model.
     split, later = holdout_split(con, outcome)
     earlier = ~later
+    if min(outcome[earlier].sum(), (~outcome[earlier]).sum()) < FOLDS:
+        refuse(
+            f"Too few leads before the chronological holdout to learn from: the"
+            f" {int(earlier.sum())} training leads created by {split} hold"
+            f" {int(outcome[earlier].sum())} converted (calibration needs"
+            f" {FOLDS} converted and {FOLDS} not)."
+        )
     progress(f"choosing the decay and penalties on the leads created by {split}")
     chosen = search(
         lambda days: matrix_at(days)[earlier],
