@@ -86,11 +86,12 @@ validate: $(BIN)/dbt
 
 # A calibrated draft of MODEL (scripts/calibrate.py, docs/tuning.md) written
 # into the seeds, learnt from the warehouse WAREHOUSE names; TRAIN_UNTIL
-# (YYYY-MM-DD) defaults to its as_of minus test_period_days.
+# (YYYY-MM-DD) defaults to its as_of minus test_period_days; DRY_RUN=1
+# prints the draft and writes nothing.
 calibrate: $(CALIBRATE_READY)
 	@test -n "$(MODEL)" || { echo "usage: make calibrate MODEL=<model_id>"; exit 2; }
 	$(BIN)/python scripts/calibrate.py --model $(MODEL) \
-		$(if $(TRAIN_UNTIL),--train-until $(TRAIN_UNTIL))
+		$(if $(TRAIN_UNTIL),--train-until $(TRAIN_UNTIL)) $(if $(DRY_RUN),--dry-run)
 
 test: lint build-test dag integration-test pytest
 

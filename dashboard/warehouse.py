@@ -41,6 +41,24 @@ REQUIRED_TABLES = (
 )
 
 
+def seeds_path() -> Path:
+    """LEAD_SCORING_SEEDS, else the project's seeds/: where make calibrate
+    writes a draft and its calibration plot (<draft model_id>.png)."""
+    explicit = os.environ.get("LEAD_SCORING_SEEDS")
+    return Path(explicit) if explicit else Path(__file__).resolve().parents[1] / "seeds"
+
+
+def calibration_plots(models: Sequence[str]) -> list[tuple[str, Path]]:
+    """The calibration plots make calibrate wrote for these models (drafts
+    named <model_id>.png in the seed folder), in the models' order."""
+    folder = seeds_path()
+    return [
+        (model, folder / f"{model}.png")
+        for model in models
+        if (folder / f"{model}.png").is_file()
+    ]
+
+
 def warehouse_path() -> Path:
     return Path(os.environ.get("LEAD_SCORING_DUCKDB", DEFAULT_WAREHOUSE))
 

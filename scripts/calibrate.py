@@ -18,7 +18,8 @@ import math
 import os
 import re
 import sys
-import warnings
+import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +27,10 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import yaml
-from sklearn.linear_model import LogisticRegressionCV
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
+from threadpoolctl import threadpool_limits
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_WAREHOUSE = "data/lead_scoring.duckdb"
@@ -53,6 +55,31 @@ C_GRID = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 # decay_pct are kept).
 DECAY_DAYS_GRID = [3, 5, 7, 10, 14, 21, 30, 45, 60]
 FIT_ATTRIBUTES = ["job_title", "department", "industry", "country", "email_domain"]
+MISSING = "\x01missing\x01"
+# Free text, proposed word by word too (`like %word%`).
+WORD_ATTRIBUTES = ["job_title", "department"]
+# The fit rules' penalty relative to the activity rules' (as a weight on
+# their standardized columns: the penalty is 1 / weight^2 as strong), chosen
+# by cross-validation: each group of rules has its own shrinkage.
+FIT_WEIGHTS = [1.0, 2.0, 4.0]
+# The hyper-parameters are chosen on at most this many training leads (a
+# stratified sample of them); the final fit is on all.
+SEARCH_LEADS = 10_000
+# The folds of the cross-validation that chooses them.
+FOLDS = 3
+# Deterministic; on 10,000 leads and 200 features three times as fast as
+# newton-cholesky, and warm-started along a path of C.
+SOLVER = "lbfgs"
+# Calibration needs this many converted training leads (and MIN_SUPPORT
+# not converted): a holdout of the later ones must hold some too.
+MIN_CONVERTED_TO_LEARN = 10
+# The chronological holdout: the training leads created after the day by
+# which this share of the converted ones were created.
+HOLDOUT_FROM = 0.7
+# A rule whose sign flips on fewer training leads than this, or fewer
+# converted ones, is warned about.
+FLIP_SUPPORT = 100
+FLIP_CONVERTED = 10
 COMPANY_SIZES = [(1, 9), (10, 49), (50, 199), (200, 999), (1000, 4999), (5000, None)]
 CONVERTED_RANK = {"sal": 1, "sql": 2, "opportunity": 3, "won": 4}
 SEED_FILES = [
@@ -155,6 +182,11 @@ def connect(warehouse: str) -> duckdb.DuckDBPyConnection:
     """The warehouse, read-only; the tables calibration makes are temporary.
     A process that already has it open (dbt in the test suite) shares its
     instance instead."""
+    if not Path(warehouse).is_file():
+        raise SystemExit(
+            f"No warehouse at {warehouse}: build it first (make run, or dbt build"
+            " with LEAD_SCORING_DUCKDB naming it)."
+        )
     try:
         con = duckdb.connect(warehouse, read_only=True)
     except duckdb.ConnectionException:
@@ -280,12 +312,18 @@ def check_built_from(
 
 
 def load_training_leads(
-    con: duckdb.DuckDBPyConnection, model_id: str, until: dt.date, stage: str
+    con: duckdb.DuckDBPyConnection,
+    model_id: str,
+    until: dt.date,
+    stage: str,
+    created_after: dt.date | None = None,
 ) -> None:
     """Table training: one row per lead created by `until` and not excluded,
     with its outcome and the day it is described (observed_date): the day
     before its first CRM stage change, or `until` when sales never touched
-    it (rpt_model_performance's point, over the whole history to `until`)."""
+    it (rpt_model_performance's point, over the whole history to `until`).
+    With created_after, only the leads created after that day: the leads
+    after training, measured once their outcome is known."""
     con.execute(
         f"""
         create or replace temp table training as
@@ -293,6 +331,7 @@ def load_training_leads(
             select lead_id, created_date
             from marts.dim_leads
             where created_date <= $until
+                and created_date > $after
                 and lead_id not in (
                     select lead_id
                     from intermediate.int_leads_matched_to_fit_rules
@@ -323,45 +362,78 @@ def load_training_leads(
         left join changes on leads.lead_id = changes.lead_id
         order by leads.lead_id
         """,
-        {"until": until, "model": model_id},
+        {
+            "until": until,
+            "model": model_id,
+            "after": created_after or dt.date(1, 1, 1),
+        },
     )
 
 
-def load_activities(
-    con: duckdb.DuckDBPyConnection, model_id: str, until: dt.date
-) -> None:
-    """Table activities: every activity of a training lead up to `until`,
-    with its own day (activity_date, which its age and the lead's
-    inactivity count from, as in the warehouse), the day its points count
-    from (its own day, or the lead's first day for an earlier one) and
-    is_observed, true up to the lead's
-    observed_date (what the regression learns from; the later ones only
-    replay the scores sales would have seen, for the bands); table
-    rule_hits: the same for the points the model's rules awarded after
-    their caps (the ledger).
+# When each stitched activity became the lead's: a web event or form
+# submission without its own lead_id is the lead's from the cookie's
+# identification on (docs/tuning.md, "Knowledge time"); a day's
+# web.time_on_site when its last event was; a form answer with its
+# submission. Every other activity is known from its own time.
+KNOWN_AT = """
+create or replace temp table known_at as
+with identities as (
+    select visitor_id, identified_at
+    from staging.stg_marketing__visitor_identities
+),
+web as (
+    select
+        'web:' || events.event_id as activity_id,
+        events.lead_id,
+        cast(events.occurred_at as date) as activity_date,
+        case
+            when events.is_stitched
+                then greatest(events.occurred_at, identities.identified_at)
+            else events.occurred_at
+        end as known_at
+    from intermediate.int_web_events_stitched as events
+    left join identities on events.visitor_id = identities.visitor_id
+    where events.lead_id is not null
+),
+forms as (
+    select
+        submissions.submission_id,
+        case
+            when submissions.lead_id is null and identities.identified_at is not null
+                then greatest(submissions.submitted_at, identities.identified_at)
+            else submissions.submitted_at
+        end as known_at
+    from staging.stg_marketing__form_submissions as submissions
+    left join identities on submissions.visitor_id = identities.visitor_id
+)
+select activity_id, known_at from web
+union all
+select
+    'time_on_site:' || lead_id || ':' || cast(activity_date as varchar),
+    max(known_at)
+from web
+group by lead_id, activity_date
+union all
+select 'form:' || submission_id, known_at from forms
+union all
+select
+    'answer:' || answers.submission_id || ':' || answers.question_id,
+    forms.known_at
+from staging.stg_marketing__form_answers as answers
+inner join forms on answers.submission_id = forms.submission_id
+"""
 
-    An activity is read only if it had reached the warehouse as the lead's
-    by the end of `until`: its loaded_at (for a stitched one the later of
-    the event's and the cookie identification's _loaded_at), and its
-    identified_at where the stream has one. A visit made before `until` but
-    stitched to the lead by an identification after it was not the lead's
-    then."""
-    columns = {
-        row[0]
-        for row in con.execute(
-            "select column_name from information_schema.columns"
-            " where table_schema = 'intermediate'"
-            " and table_name = 'int_activities_unioned'"
-        ).fetchall()
-    }
-    known = [
-        f"(stream.{column} is null or stream.{column} < $end)"
-        for column in ("loaded_at", "identified_at")
-        if column in columns
-    ]
+
+def read_stream(con: duckdb.DuckDBPyConnection, model_id: str) -> None:
+    """Tables stream (every activity of a lead, with the time it was known)
+    and ledger (the model's hits of them, as the number the rule's points
+    are multiplied by: awarded points / rule points after the caps), read
+    once: load_activities() takes from them what each set of leads knew
+    by a day."""
+    con.execute(KNOWN_AT)
     con.execute(
-        f"""
-        create or replace temp table activities as
+        """
+        create or replace temp table stream as
         select
             stream.activity_id,
             stream.lead_id,
@@ -369,12 +441,72 @@ def load_activities(
             lower(stream.activity_key) as activity_key,
             lower(stream.activity_value) as activity_value,
             stream.activity_date,
+            coalesce(known_at.known_at, stream.occurred_at) as known_at
+        from intermediate.int_activities_unioned as stream
+        left join known_at on stream.activity_id = known_at.activity_id
+        where stream.lead_id is not null
+        """
+    )
+    con.execute(
+        """
+        create or replace temp table ledger as
+        select
+            ledger.lead_id,
+            ledger.rule_id,
+            ledger.activity_id,
+            case
+                when ledger.rule_points = 0
+                    then case when ledger.is_within_daily_cap then 1.0 else 0 end
+                else ledger.awarded_points / ledger.rule_points
+            end as weight,
+            ledger.activity_date
+        from marts.fct_points_ledger as ledger
+        where ledger.model_id = $model
+        """,
+        {"model": model_id},
+    )
+
+
+def load_activities(
+    con: duckdb.DuckDBPyConnection,
+    model_id: str,
+    until: dt.date,
+    reread: bool = True,
+) -> None:
+    """Table activities: every activity of a lead of table training known
+    by the end of `until`, with its own day (activity_date, which its age
+    and the lead's inactivity count from, as in the warehouse), the day its
+    points count from (its own day, or the lead's first day for an earlier
+    one) and is_observed, true up to the lead's observed_date (what the
+    regression learns from; the later ones only replay the scores sales
+    would have seen, for the bands); table rule_hits: the same for the
+    points the model's rules awarded after their caps (the ledger). Without
+    reread, from the tables read_stream() read before.
+
+    Knowledge time: an activity was known at `until` when its own time was
+    by then and, for a web visit or form stitched to the lead through its
+    cookie, the identification's identified_at too (a visit before `until`
+    whose cookie was identified after it was not the lead's then).
+    _loaded_at is not read: loaded as one backfill, every row's is the
+    day of the load, and a history loaded incrementally or at once must
+    give the same draft (docs/tuning.md)."""
+    if reread:
+        read_stream(con, model_id)
+    con.execute(
+        """
+        create or replace temp table activities as
+        select
+            stream.activity_id,
+            stream.lead_id,
+            stream.activity_type,
+            stream.activity_key,
+            stream.activity_value,
+            stream.activity_date,
             greatest(stream.activity_date, training.created_date) as counts_from,
             stream.activity_date <= training.observed_date as is_observed
-        from intermediate.int_activities_unioned as stream
+        from stream
         inner join training on stream.lead_id = training.lead_id
-        where stream.activity_date <= $until
-            {"".join(f" and {condition}" for condition in known)}
+        where stream.activity_date <= $until and stream.known_at < $end
         """,
         {
             "until": until,
@@ -388,20 +520,14 @@ def load_activities(
             ledger.lead_id,
             ledger.rule_id,
             ledger.activity_id,
-            case
-                when ledger.rule_points = 0
-                    then case when ledger.is_within_daily_cap then 1.0 else 0 end
-                else ledger.awarded_points / ledger.rule_points
-            end as weight,
+            ledger.weight,
             ledger.activity_date,
             greatest(ledger.activity_date, training.created_date) as counts_from,
             ledger.activity_date <= training.observed_date as is_observed
-        from marts.fct_points_ledger as ledger
+        from ledger
         inner join training on ledger.lead_id = training.lead_id
-        where ledger.model_id = $model
-            and ledger.activity_id in (select activity_id from activities)
-        """,
-        {"model": model_id},
+        where ledger.activity_id in (select activity_id from activities)
+        """
     )
 
 
@@ -492,6 +618,90 @@ def evaluate(
     return matrix
 
 
+class Replay:
+    """The features' hits at every row of a table of days (lead_id,
+    score_date, row_number), fetched once, so that the matrix under any
+    decay_days is computed without SQL (the grid replays it ten times).
+    The same numbers as evaluate(): a hit counts from counts_from on; its
+    age and the lead's inactivity are from the activity's own day."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        hits: str,
+        decays: dict[str, bool],
+        names: list[str],
+        at: str,
+    ) -> None:
+        con.execute(
+            "create or replace temp table feature_columns"
+            " (name varchar, position integer, decays boolean)"
+        )
+        if names:
+            con.executemany(
+                "insert into feature_columns values (?, ?, ?)",
+                [[name, column, decays[name]] for column, name in enumerate(names)],
+            )
+        fetched = con.execute(
+            f"""
+            with latest as (
+                select point.row_number, max(activities.activity_date) as latest_day
+                from {at} as point
+                inner join activities
+                    on point.lead_id = activities.lead_id
+                    and activities.counts_from <= point.score_date
+                group by point.row_number
+            )
+            select
+                point.row_number,
+                columns.position,
+                hits.weight,
+                columns.decays,
+                point.score_date - hits.activity_date as age,
+                coalesce(point.score_date - latest.latest_day, 0) as inactive
+            from {at} as point
+            inner join {hits} as hits
+                on point.lead_id = hits.lead_id
+                and hits.counts_from <= point.score_date
+            inner join feature_columns as columns on hits.name = columns.name
+            left join latest on point.row_number = latest.row_number
+            order by all
+            """
+        ).fetchnumpy()
+        (self.count,) = con.execute(f"select count(*) from {at}").fetchone()
+        self.width = len(names)
+        self.cell = fetched["row_number"].astype(np.int64) * self.width + fetched[
+            "position"
+        ].astype(np.int64)
+        self.weight = np.asarray(fetched["weight"], dtype=float)
+        self.decays = np.asarray(fetched["decays"], dtype=bool)
+        self.age = np.asarray(fetched["age"], dtype=float)
+        self.inactive = np.asarray(fetched["inactive"], dtype=float)
+
+    def factor(self, model: dict[str, str]) -> np.ndarray:
+        """decay_sql's factor for every hit."""
+        method = model["decay_method"]
+        if method == "half_life":
+            factor = np.power(0.5, self.age / float(model["decay_days"]))
+        elif method == "inactivity":
+            keep = 1 - float(model["decay_pct"]) / 100
+            factor = np.power(
+                keep, np.floor(self.inactive / float(model["decay_days"]))
+            )
+        else:
+            factor = np.ones_like(self.age)
+        return np.where(self.decays, factor, 1.0)
+
+    def matrix(self, model: dict[str, str]) -> np.ndarray:
+        values = np.bincount(
+            self.cell,
+            weights=self.weight * self.factor(model),
+            minlength=self.count * self.width,
+        )
+        # Rounded as evaluate() rounds its sums.
+        return np.round(values, 10).reshape(self.count, self.width)
+
+
 # --- candidate rules --------------------------------------------------------
 
 
@@ -536,7 +746,7 @@ def activity_candidates(
         ),
         supported as (
             select activity_type, activity_key, activity_value,
-                hash(string_agg(activity_id, ',' order by activity_id)) as matched
+                hash(count(*), sum(hash(activity_id)::hugeint)) as matched
             from grains
             inner join training using (lead_id)
             group by all
@@ -550,7 +760,7 @@ def activity_candidates(
                 end) >= $converted
         ),
         existing as (
-            select hash(string_agg(activity_id, ',' order by activity_id)) as matched
+            select hash(count(*), sum(hash(activity_id)::hugeint)) as matched
             from rule_hits
             where is_observed
             group by rule_id
@@ -574,13 +784,11 @@ def activity_candidates(
     return [(row[0], row[1], row[2]) for row in rows]
 
 
-def fit_candidates(
-    con: duckdb.DuckDBPyConnection, outcome: np.ndarray
-) -> list[tuple[str, str, str, np.ndarray]]:
-    """(attribute, operator, value, matched) for lead attribute values with
-    MIN_SUPPORT training leads on each side and MIN_CONVERTED converted
-    leads."""
-    leads = con.execute(
+def lead_attributes(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
+    """The attributes proposed fit rules read, of every lead of table
+    training in its order: text lowercased and trimmed (as the warehouse
+    compares it), empty as missing; company_size as a number."""
+    rows = con.execute(
         f"""
         select {", ".join(f"lower(trim(dim.{a}))" for a in FIT_ATTRIBUTES)},
             dim.company_size
@@ -589,7 +797,51 @@ def fit_candidates(
         order by training.lead_id
         """
     ).fetchall()
-    count = len(leads)
+    columns = [*FIT_ATTRIBUTES, "company_size"]
+    return {
+        name: [
+            (row[index] or None) if name != "company_size" else row[index]
+            for row in rows
+        ]
+        for index, name in enumerate(columns)
+    }
+
+
+def fit_matches(
+    attributes: dict[str, list], attribute: str, operator: str, value: str
+) -> np.ndarray:
+    """The leads a proposed fit rule matches, as the warehouse matches it
+    (only the operators proposed: is_missing, equals, like %word%,
+    between)."""
+    values = attributes[attribute]
+    if operator == "between":
+        low, high = (float(bound) for bound in value.split(".."))
+        sizes = np.array(
+            [np.nan if item is None else float(item) for item in values], dtype=float
+        )
+        return (sizes >= low) & (sizes <= high)
+    # A missing value as a text no trimmed, lowercased value is (numpy
+    # drops trailing NULs, so not "\0").
+    text = np.array([MISSING if item is None else item for item in values], dtype=str)
+    if operator == "is_missing":
+        return text == MISSING
+    if operator == "equals":
+        return text == value
+    if operator == "like":  # %word%, a word of letters only
+        return np.char.find(text, value.strip("%")) >= 0
+    raise ValueError(f"no proposed fit rule uses {operator}")
+
+
+def fit_candidates(
+    con: duckdb.DuckDBPyConnection, outcome: np.ndarray
+) -> list[tuple[str, str, str, np.ndarray]]:
+    """(attribute, operator, value, matched) for lead attribute values with
+    MIN_SUPPORT training leads on each side and MIN_CONVERTED converted
+    leads: each value, missing, each word of a job title or department
+    (`like %word%`, titles are free text: "VP Sales", "Sales Director"),
+    company size bands."""
+    attributes = lead_attributes(con)
+    count = len(outcome)
     candidates = []
 
     def supported(matched: np.ndarray) -> bool:
@@ -598,59 +850,204 @@ def fit_candidates(
             and outcome[matched].sum() >= MIN_CONVERTED
         )
 
-    for column, attribute in enumerate(FIT_ATTRIBUTES):
-        values = [row[column] or None for row in leads]
-        missing = np.array([value is None for value in values])
-        if supported(missing):
-            candidates.append((attribute, "is_missing", "", missing))
-        for value in sorted({value for value in values if value is not None}):
-            matched = np.array([item == value for item in values])
-            if supported(matched):
-                candidates.append((attribute, "equals", value, matched))
-    sizes = [row[len(FIT_ATTRIBUTES)] for row in leads]
-    for low, high in COMPANY_SIZES:
-        matched = np.array(
-            [
-                size is not None and size >= low and (high is None or size <= high)
-                for size in sizes
-            ]
-        )
+    def propose(attribute: str, operator: str, value: str) -> None:
+        matched = fit_matches(attributes, attribute, operator, value)
         if supported(matched):
-            value = f"{low}..{high if high is not None else 10_000_000}"
-            candidates.append(("company_size", "between", value, matched))
+            candidates.append((attribute, operator, value, matched))
+
+    def counted(keys: list[set[str]]) -> list[str]:
+        """The keys (values or words) with the support, counted once per
+        lead: matching each against every lead was quadratic (an
+        email_domain has thousands of values)."""
+        leads, converted = Counter(), Counter()
+        for lead_keys, is_converted in zip(keys, outcome, strict=True):
+            leads.update(lead_keys)
+            if is_converted:
+                converted.update(lead_keys)
+        return sorted(
+            key
+            for key, number in leads.items()
+            if MIN_SUPPORT <= number <= count - MIN_SUPPORT
+            and converted[key] >= MIN_CONVERTED
+        )
+
+    for attribute in FIT_ATTRIBUTES:
+        values = attributes[attribute]
+        propose(attribute, "is_missing", "")
+        for value in counted(
+            [{value} if value is not None else set() for value in values]
+        ):
+            propose(attribute, "equals", value)
+        if attribute in WORD_ATTRIBUTES:
+            words = [
+                set(re.findall(r"[a-z]{3,}", value)) if value is not None else set()
+                for value in values
+            ]
+            for word in counted(words):
+                propose(attribute, "like", f"%{word}%")
+    for low, high in COMPANY_SIZES:
+        propose(
+            "company_size",
+            "between",
+            f"{low}..{high if high is not None else 10_000_000}",
+        )
     return candidates
 
 
 # --- learning ----------------------------------------------------------------
 
 
-def fit_log_odds(
-    matrix: np.ndarray, outcome: np.ndarray, prior: np.ndarray
-) -> tuple[np.ndarray, float]:
-    """The log-odds per unit of each feature, and their cross-validated AUC.
-
-    A logistic regression on the features and, as one more feature, the
-    original model's points (prior) added up: the L2 penalty (on
-    standardized features) shrinks each rule towards the original points
-    scaled by one learned factor, not towards zero, so a rule with little
-    data keeps about its old weight. Its strength is chosen by the AUC of
-    a 5-fold cross-validation (lbfgs, deterministic)."""
-    augmented = np.column_stack([matrix, matrix @ prior])
-    scale = augmented.std(axis=0)
+def design(
+    matrix: np.ndarray, prior: np.ndarray | None, is_fit: np.ndarray, fit_weight: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The regression's inputs and, per column, what a coefficient is
+    multiplied by to be per unit of the feature. The features scaled to unit
+    standard deviation (not centred: the intercept is the score of a lead
+    with none), the fit rules' columns then multiplied by fit_weight (an L2
+    penalty on them 1 / fit_weight^2 as strong: its own shrinkage); with a
+    prior (the original points), one more column: the original model's
+    points added up, so that a rule is shrunk towards its original points
+    times one learnt factor, not towards zero."""
+    columns = matrix if prior is None else np.column_stack([matrix, matrix @ prior])
+    scale = columns.std(axis=0)
     scale[scale == 0] = 1.0
-    regression = LogisticRegressionCV(
-        Cs=C_GRID,
-        cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=0),
-        scoring="roc_auc",
-        solver="lbfgs",
-        max_iter=10_000,
+    weight = np.ones(columns.shape[1])
+    weight[: len(is_fit)][is_fit] = fit_weight
+    multiplier = weight / scale
+    return columns * multiplier, multiplier
+
+
+def folds_of(outcome: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    splitter = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0)
+    return list(splitter.split(np.zeros(len(outcome)), outcome))
+
+
+def cv_path(
+    inputs: np.ndarray, outcome: np.ndarray, folds: list, strengths: list[float]
+) -> tuple[float, float]:
+    """The best mean AUC of the folds over the strengths (C), and its C
+    (the smaller C of a tie: the stronger shrinkage). Each fold's path is
+    warm-started from the strongest penalty, as LogisticRegressionCV does."""
+    aucs = np.zeros((len(folds), len(strengths)))
+    for fold, (train, test) in enumerate(folds):
+        regression = LogisticRegression(solver=SOLVER, max_iter=1_000, warm_start=True)
+        for column, strength in enumerate(strengths):
+            regression.set_params(C=strength)
+            regression.fit(inputs[train], outcome[train])
+            aucs[fold, column] = auc(inputs[test] @ regression.coef_[0], outcome[test])
+    if np.isnan(aucs).all():
+        return 0.5, strengths[0]
+    mean = np.nanmean(aucs, axis=0)
+    best = int(np.argmax(mean))
+    return float(mean[best]), strengths[best]
+
+
+def search_rows(outcome: np.ndarray) -> np.ndarray:
+    """The leads the hyper-parameters are chosen on: all of them up to
+    SEARCH_LEADS, else a stratified sample of that many (the same share
+    converted; seeded)."""
+    rows = np.arange(len(outcome))
+    if len(rows) <= SEARCH_LEADS:
+        return rows
+    rng = np.random.default_rng(0)
+    share = SEARCH_LEADS / len(rows)
+    picked = [
+        np.sort(rng.choice(part, size=max(1, round(len(part) * share)), replace=False))
+        for part in (rows[outcome], rows[~outcome])
+    ]
+    return np.sort(np.concatenate(picked))
+
+
+@dataclass
+class Chosen:
+    """The hyper-parameters chosen by cross-validation, and their AUC."""
+
+    decay_days: str
+    penalty: float  # C, per lead as on `leads` leads
+    fit_weight: float  # the fit rules' penalty is the activity rules' / this^2
+    cv_auc: float
+    leads: int
+    tried: dict[str, float]  # decay_days: best cross-validated AUC
+
+
+def search(
+    matrix_at: Callable[[str], np.ndarray],
+    days_grid: list[str],
+    outcome: np.ndarray,
+    prior: np.ndarray | None,
+    is_fit: np.ndarray,
+    progress: Callable[[str], None] = lambda _: None,
+) -> Chosen:
+    """Fit rules and activity rules learnt together, each group with its
+    own shrinkage: the penalty C, the fit rules' weight (FIT_WEIGHTS) and
+    the decay_days (days_grid, the model's own first) chosen by the AUC of
+    a FOLDS-fold stratified cross-validation (on SEARCH_LEADS leads at
+    most). At the model's own decay: C over C_GRID at equal penalties, then
+    the other weights at the C next to the best; each other decay at the
+    best weight and C; at a new decay, C next to the best and the weights
+    again. Of equal AUCs the first tried wins (the model's own decay, equal
+    penalties, the smaller C)."""
+    rows = search_rows(outcome)
+    folds = folds_of(outcome[rows])
+    tried: dict[tuple[str, float], tuple[float, float]] = {}
+
+    def trial(days: str, fit_weight: float, strengths: list[float]) -> None:
+        inputs, _ = design(matrix_at(days)[rows], prior, is_fit, fit_weight)
+        result = cv_path(inputs, outcome[rows], folds, strengths)
+        if (days, fit_weight) not in tried or result[0] > tried[(days, fit_weight)][0]:
+            tried[(days, fit_weight)] = result
+
+    def best() -> tuple[str, float]:
+        top = max(value[0] for value in tried.values())
+        return next(key for key, value in tried.items() if value[0] >= top - 1e-9)
+
+    def near(days: str, fit_weight: float) -> list[float]:
+        index = C_GRID.index(tried[(days, fit_weight)][1])
+        return C_GRID[max(0, index - 1) : index + 2]
+
+    own = days_grid[0]
+    trial(own, FIT_WEIGHTS[0], C_GRID)
+    for fit_weight in FIT_WEIGHTS[1:]:
+        trial(own, fit_weight, near(own, FIT_WEIGHTS[0]))
+    _, fit_weight = best()
+    strength = [tried[(own, fit_weight)][1]]
+    for number, days in enumerate(days_grid[1:], start=1):
+        progress(f"decay_days {days} ({number} of {len(days_grid) - 1})")
+        trial(days, fit_weight, strength)
+    days, _ = best()
+    if days != own:
+        trial(days, fit_weight, near(days, fit_weight))
+        for weight in FIT_WEIGHTS:
+            trial(days, weight, near(days, fit_weight))
+    days, fit_weight = best()
+    cv_auc, strength = tried[(days, fit_weight)]
+    by_days: dict[str, float] = {}
+    for (trial_days, _), (trial_auc, _) in tried.items():
+        by_days[trial_days] = max(by_days.get(trial_days, -1.0), trial_auc)
+    return Chosen(days, strength, fit_weight, cv_auc, len(rows), by_days)
+
+
+def fit(
+    matrix: np.ndarray,
+    outcome: np.ndarray,
+    prior: np.ndarray | None,
+    is_fit: np.ndarray,
+    chosen: Chosen,
+) -> tuple[np.ndarray, float]:
+    """The regression with the chosen hyper-parameters on every row: the
+    log-odds per unit of each feature, and the intercept. C multiplies the
+    sum of the losses: the same penalty per lead as chosen is C x the
+    leads it was chosen on / these."""
+    inputs, multiplier = design(matrix, prior, is_fit, chosen.fit_weight)
+    regression = LogisticRegression(
+        C=chosen.penalty * chosen.leads / len(outcome), solver=SOLVER, max_iter=1_000
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        regression.fit(augmented / scale, outcome)
-    cv_auc = float(np.max(np.mean(regression.scores_[True], axis=0)))
-    coefficients = regression.coef_[0] / scale
-    return coefficients[:-1] + coefficients[-1] * prior, cv_auc
+    regression.fit(inputs, outcome)
+    coefficients = regression.coef_[0] * multiplier
+    log_odds = coefficients[: matrix.shape[1]]
+    if prior is not None:
+        log_odds = log_odds + coefficients[-1] * prior
+    return log_odds, float(regression.intercept_[0])
 
 
 def points_to_double_odds(log_odds: np.ndarray, original: np.ndarray) -> int:
@@ -766,15 +1163,13 @@ def score_rises(
         "at_eves",
         "select lead_id, cast(score_date - 1 as date) as score_date from at_rises",
     )
-    (first,) = zip(
-        *con.execute(
-            "select at_rises.score_date = training.created_date from at_rises"
-            " inner join training using (lead_id) order by at_rises.row_number"
-        ).fetchall(),
-        strict=True,
-    )
+    first = con.execute(
+        "select at_rises.score_date = training.created_date as is_first"
+        " from at_rises inner join training using (lead_id)"
+        " order by at_rises.row_number"
+    ).fetchnumpy()["is_first"]
     before = scores_at("at_eves")
-    before[np.array(first, dtype=bool)] = -np.inf
+    before[np.asarray(first, dtype=bool)] = -np.inf
     return Rises(scores_at("at_rises"), before)
 
 
@@ -965,6 +1360,100 @@ def score_table(
     )
 
 
+def make_hits(con: duckdb.DuckDBPyConnection) -> None:
+    """Table hits (lead_id, name, weight, activity_date, counts_from): the
+    existing rules' hits (rule_hits) and the proposed rules' (table
+    candidate_keys) in the activities; a proposed rule counts one activity
+    a day, its first NEW_RULE_MAX_COUNT days (the caps its seed row gets)."""
+    con.execute(
+        f"""
+        create or replace temp table hits as
+        select lead_id, rule_id as name, weight, activity_date, counts_from
+        from rule_hits
+        union all
+        select lead_id, name, 1.0, activity_date, counts_from from (
+            select
+                lead_id,
+                name,
+                activity_date,
+                counts_from,
+                row_number() over (
+                    partition by lead_id, name order by activity_date
+                ) as day_number
+            from (
+                select distinct
+                    activities.lead_id,
+                    candidate_keys.name,
+                    activities.activity_date,
+                    activities.counts_from
+                from activities
+                inner join candidate_keys
+                    on activities.activity_type = candidate_keys.activity_type
+                    and (candidate_keys.activity_key is null
+                        or activities.activity_key like candidate_keys.activity_key)
+                    and (candidate_keys.activity_value is null
+                        or activities.activity_value
+                        like candidate_keys.activity_value)
+            )
+        )
+        where day_number <= {NEW_RULE_MAX_COUNT}
+        """
+    )
+
+
+def existing_fit_columns(
+    con: duckdb.DuckDBPyConnection, model_id: str, rules: list[dict[str, str]]
+) -> list[np.ndarray]:
+    """For each of the model's fit rules, 1 for the leads of table training
+    it matches (int_leads_matched_to_fit_rules), in their order."""
+    lead_ids = [
+        row[0]
+        for row in con.execute(
+            "select lead_id from training order by lead_id"
+        ).fetchall()
+    ]
+    position = {lead: index for index, lead in enumerate(lead_ids)}
+    matched = con.execute(
+        """
+        select fit.rule_id, fit.lead_id
+        from intermediate.int_leads_matched_to_fit_rules as fit
+        inner join training on fit.lead_id = training.lead_id
+        where fit.model_id = $model
+        order by all
+        """,
+        {"model": model_id},
+    ).fetchall()
+    columns = {rule["rule_id"]: np.zeros(len(lead_ids)) for rule in rules}
+    for rule_id, lead in matched:
+        if rule_id in columns:
+            columns[rule_id][position[lead]] = 1.0
+    return [columns[rule["rule_id"]] for rule in rules]
+
+
+def fit_columns_of(
+    con: duckdb.DuckDBPyConnection, model_id: str, features: list[Feature]
+) -> list[np.ndarray]:
+    """The fit features' columns for the leads of table training (the
+    leads after training, when it holds them)."""
+    existing = existing_fit_columns(
+        con, model_id, [f.rule for f in features if f.kind == "fit" and not f.is_new]
+    )
+    attributes = lead_attributes(con)
+    columns = []
+    for feature in features:
+        if feature.kind != "fit":
+            continue
+        if feature.is_new:
+            rule = feature.rule
+            matched = fit_matches(
+                attributes, rule["attribute"], rule["operator"], rule["value"]
+            )
+            columns.append(matched.astype(float))
+        else:
+            columns.append(existing.pop(0))
+    return columns
+
+
 def build_features(
     con: duckdb.DuckDBPyConnection,
     model_id: str,
@@ -1006,67 +1495,14 @@ def build_features(
             "decays": "true",
         }
         features.append(Feature("activity", rule, True))
-    # A proposed rule counts one activity a day, its first NEW_RULE_MAX_COUNT
-    # days (the caps its seed row gets).
-    con.execute(
-        f"""
-        create or replace temp table hits as
-        select lead_id, rule_id as name, weight, activity_date, counts_from
-        from rule_hits
-        union all
-        select lead_id, name, 1.0, activity_date, counts_from from (
-            select
-                lead_id,
-                name,
-                activity_date,
-                counts_from,
-                row_number() over (
-                    partition by lead_id, name order by activity_date
-                ) as day_number
-            from (
-                select distinct
-                    activities.lead_id,
-                    candidate_keys.name,
-                    activities.activity_date,
-                    activities.counts_from
-                from activities
-                inner join candidate_keys
-                    on activities.activity_type = candidate_keys.activity_type
-                    and (candidate_keys.activity_key is null
-                        or activities.activity_key like candidate_keys.activity_key)
-                    and (candidate_keys.activity_value is null
-                        or activities.activity_value
-                        like candidate_keys.activity_value)
-            )
-        )
-        where day_number <= {NEW_RULE_MAX_COUNT}
-        """
-    )
-    lead_ids = [
-        row[0]
-        for row in con.execute(
-            "select lead_id from training order by lead_id"
-        ).fetchall()
-    ]
-    position = {lead: index for index, lead in enumerate(lead_ids)}
-    matched = con.execute(
-        """
-        select fit.rule_id, fit.lead_id
-        from intermediate.int_leads_matched_to_fit_rules as fit
-        inner join training on fit.lead_id = training.lead_id
-        where fit.model_id = $model
-        order by all
-        """,
-        {"model": model_id},
-    ).fetchall()
+    make_hits(con)
     fit_columns = []
-    for rule in fit_rules:
-        if rule["excludes_lead"].strip().lower() == "true":
-            continue
-        column = np.zeros(len(lead_ids))
-        for rule_id, lead in matched:
-            if rule_id == rule["rule_id"]:
-                column[position[lead]] = 1.0
+    existing = [
+        rule for rule in fit_rules if rule["excludes_lead"].strip().lower() != "true"
+    ]
+    for rule, column in zip(
+        existing, existing_fit_columns(con, model_id, existing), strict=True
+    ):
         features.append(Feature("fit", rule, False, int(rule["points"])))
         fit_columns.append(column)
     # A proposed rule matching the same leads as another, or exactly the
@@ -1098,12 +1534,137 @@ def feature_matrix(
     at: str,
 ) -> np.ndarray:
     """Every feature for every row of table `at`, in the order of features."""
-    names = [f.rule["rule_id"] for f in features if f.kind == "activity"]
-    activity = evaluate(con, model, "hits", decays, names, at)
-    if not fit_columns:
-        return activity
-    fit = np.column_stack(fit_columns)[training_rows(con, at)]
-    return np.column_stack([activity, fit])
+    return FeatureReplay(con, features, decays, fit_columns, at).matrix(model)
+
+
+class FeatureReplay:
+    """feature_matrix() under any decay, the hits fetched once."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        features: list[Feature],
+        decays: dict[str, bool],
+        fit_columns: list[np.ndarray],
+        at: str,
+    ) -> None:
+        names = [f.rule["rule_id"] for f in features if f.kind == "activity"]
+        self.activity = Replay(con, "hits", decays, names, at)
+        self.fit = (
+            np.column_stack(fit_columns)[training_rows(con, at)]
+            if fit_columns
+            else None
+        )
+
+    def matrix(self, model: dict[str, str]) -> np.ndarray:
+        activity = self.activity.matrix(model)
+        return activity if self.fit is None else np.column_stack([activity, self.fit])
+
+
+def running_scores(
+    con: duckdb.DuckDBPyConnection,
+    model: dict[str, str],
+    decays: dict[str, bool],
+    names: list[str],
+    points: np.ndarray,
+    at: str,
+) -> np.ndarray:
+    """The activity points on every row of table `at`, from running sums
+    per lead: the same numbers as evaluate() with points, without joining
+    every row to every earlier hit of its lead (quadratic on a long
+    history). The decay is one factor per row: under a half-life each hit
+    is weighted 2 ^ ((activity day - the lead's first) / decay_days) and
+    the running sum multiplied by 2 ^ -((day - the lead's first) /
+    decay_days); under inactivity the lead's latest activity by the row's
+    day sets it."""
+    con.execute(
+        "create or replace temp table feature_names"
+        " (name varchar, decays boolean, points double)"
+    )
+    rows = [
+        [name, decays[name], float(points[column])]
+        for column, name in enumerate(names)
+        if points[column] != 0
+    ]
+    if rows:
+        con.executemany("insert into feature_names values (?, ?, ?)", rows)
+    method = model["decay_method"]
+    days = float(model["decay_days"]) if method != "none" else 1.0
+    if method == "half_life":
+        weight = f"power(2.0, (hits.activity_date - first.day) / {days})"
+        factor = f"power(0.5, (point.score_date - sums.first_day) / {days})"
+    elif method == "inactivity":
+        keep = 1 - float(model["decay_pct"]) / 100
+        weight = "1.0"
+        factor = (
+            f"power({keep}, floor((point.score_date - latest.latest_day) / {days}))"
+        )
+    else:
+        weight, factor = "1.0", "1.0"
+    result = con.execute(
+        f"""
+        with first as (
+            select lead_id, min(activity_date) as day from hits group by lead_id
+        ),
+        per_day as (
+            select
+                hits.lead_id,
+                hits.counts_from,
+                min(first.day) as first_day,
+                sum(case when names.decays
+                    then hits.weight * names.points * {weight} else 0 end)
+                    as decaying,
+                sum(case when names.decays then 0
+                    else hits.weight * names.points end) as steady
+            from hits
+            inner join feature_names as names on hits.name = names.name
+            inner join first on hits.lead_id = first.lead_id
+            group by hits.lead_id, hits.counts_from
+        ),
+        sums as (
+            select
+                lead_id,
+                counts_from,
+                first_day,
+                sum(decaying) over running as decaying,
+                sum(steady) over running as steady
+            from per_day
+            window running as (
+                partition by lead_id order by counts_from
+                rows between unbounded preceding and current row
+            )
+        ),
+        days as (
+            select lead_id, counts_from, max(activity_date) as latest_day
+            from activities
+            group by lead_id, counts_from
+        ),
+        latest as (
+            select
+                lead_id,
+                counts_from,
+                max(latest_day) over (
+                    partition by lead_id order by counts_from
+                    rows between unbounded preceding and current row
+                ) as latest_day
+            from days
+        )
+        select
+            point.row_number,
+            coalesce(sums.decaying * {factor} + sums.steady, 0) as value
+        from {at} as point
+        asof left join sums
+            on point.lead_id = sums.lead_id and point.score_date >= sums.counts_from
+        asof left join latest
+            on point.lead_id = latest.lead_id
+            and point.score_date >= latest.counts_from
+        """
+    ).fetchnumpy()
+    (count,) = con.execute(f"select count(*) from {at}").fetchone()
+    vector = np.zeros(count)
+    # Rounded: a parallel sum may differ in its last bit between runs.
+    vector[result["row_number"].astype(int)] = np.round(result["value"], 10)
+    return vector
 
 
 def scores(
@@ -1119,7 +1680,7 @@ def scores(
     times the points, without the matrix)."""
     kinds = np.array([feature.kind for feature in features])
     names = [f.rule["rule_id"] for f in features if f.kind == "activity"]
-    total = evaluate(con, model, "hits", decays, names, at, points[kinds == "activity"])
+    total = running_scores(con, model, decays, names, points[kinds == "activity"], at)
     if fit_columns:
         fit = np.column_stack(fit_columns) @ points[kinds == "fit"]
         total += fit[training_rows(con, at)]
@@ -1133,8 +1694,8 @@ def training_rows(con: duckdb.DuckDBPyConnection, at: str) -> np.ndarray:
         f" {at} as point inner join (select lead_id, cast(row_number() over"
         " (order by lead_id) - 1 as integer) as training_row from training)"
         " using (lead_id)) order by row_number"
-    ).fetchall()
-    return np.array([row[0] for row in lead_of_row], dtype=int)
+    ).fetchnumpy()
+    return np.asarray(lead_of_row["training_row"], dtype=int)
 
 
 def new_rule_rows(
@@ -1213,10 +1774,203 @@ def change_lines(features: list[Feature]) -> list[str]:
     return lines
 
 
+# --- the report -----------------------------------------------------------------
+
+
+@dataclass
+class Measured:
+    """Leads the models are compared on, with each model's scores."""
+
+    label: str
+    outcome: np.ndarray
+    parent: np.ndarray
+    draft: np.ndarray
+    regression: np.ndarray
+
+    def aucs(self) -> tuple[float, float, float]:
+        return (
+            auc(self.parent, self.outcome),
+            auc(self.draft, self.outcome),
+            auc(self.regression, self.outcome),
+        )
+
+
+def holdout_split(
+    con: duckdb.DuckDBPyConnection, outcome: np.ndarray
+) -> tuple[dt.date, np.ndarray]:
+    """The chronological holdout inside the training leads: those created
+    after the day by which HOLDOUT_FROM of the converted training leads
+    were created (so that it holds about the rest of the conversions, not
+    only the leads too young to have converted). Returns that day and, per
+    training lead, whether it is in the holdout."""
+    created = np.array(
+        [
+            row[0]
+            for row in con.execute(
+                "select created_date from training order by lead_id"
+            ).fetchall()
+        ]
+    )
+    converted = np.sort(created[outcome])
+    split = converted[max(0, math.ceil(len(converted) * HOLDOUT_FROM) - 1)]
+    return split, created > split
+
+
+def plain_search(
+    matrix: np.ndarray, outcome: np.ndarray, is_fit: np.ndarray, days: str
+) -> Chosen:
+    """A plain logistic regression on the same features (standardized, one
+    penalty for all, no prior): C by the same cross-validation. What the
+    draft is measured against."""
+    rows = search_rows(outcome)
+    inputs, _ = design(matrix[rows], None, is_fit, 1.0)
+    cv_auc, strength = cv_path(inputs, outcome[rows], folds_of(outcome[rows]), C_GRID)
+    return Chosen(days, strength, 1.0, cv_auc, len(rows), {days: cv_auc})
+
+
+def big_changes(
+    model: dict[str, str],
+    learnt: Chosen,
+    features: list[Feature],
+    categories: dict[str, str],
+    matrix: np.ndarray,
+    outcome: np.ndarray,
+) -> list[str]:
+    """The changes a reviewer must not miss, one warning each: a new decay,
+    the category caps and score limits the draft drops, and a rule whose
+    sign flips on little support (fewer than FLIP_SUPPORT training leads
+    with it, or fewer than FLIP_CONVERTED of them converted)."""
+    warnings_ = []
+    own = model["decay_days"].strip()
+    if learnt.decay_days != own:
+        warnings_.append(
+            f"decay_days {own} -> {learnt.decay_days} ({model['decay_method']}):"
+            f" every decaying rule's points now fade on another clock"
+            f" (cross-validated AUC {learnt.tried[own]:.3f} at {own} days,"
+            f" {learnt.tried[learnt.decay_days]:.3f} at {learnt.decay_days})."
+        )
+    capped = [
+        f"{category} (max_points {cap})"
+        for category, cap in sorted(categories.items())
+        if cap.strip()
+    ]
+    if capped:
+        warnings_.append(
+            "category caps removed: " + ", ".join(capped) + " (the draft has none:"
+            " a cap would change what a point means)."
+        )
+    limits = [
+        f"{name} {model[name].strip()}"
+        for name in ("min_score", "max_score")
+        if model[name].strip()
+    ]
+    if limits:
+        warnings_.append(
+            "score limits removed: " + ", ".join(limits) + " (a clamp would tie"
+            " the leads it cuts)."
+        )
+    for column, feature in enumerate(features):
+        if feature.is_new or not feature.original_points or not feature.points:
+            continue
+        if (feature.original_points > 0) == (feature.points > 0):
+            continue
+        has = matrix[:, column] > 0
+        converted = int(outcome[has].sum())
+        if feature.support < FLIP_SUPPORT or converted < FLIP_CONVERTED:
+            warnings_.append(
+                f"{feature.rule['rule_id']} flips from"
+                f" {feature.original_points:+d} to {feature.points:+d} on little"
+                f" support: {feature.support} training leads, {converted}"
+                " converted."
+            )
+    return warnings_
+
+
+def deciles(predicted: np.ndarray, outcome: np.ndarray) -> tuple[list, list]:
+    """Mean predicted and observed conversion in each tenth of the leads by
+    predicted conversion (ties in lead order)."""
+    order = np.argsort(predicted, kind="stable")
+    parts = [part for part in np.array_split(order, 10) if len(part)]
+    return (
+        [float(predicted[part].mean()) for part in parts],
+        [float(outcome[part].mean()) for part in parts],
+    )
+
+
+def plot_calibration(
+    path: Path,
+    measured: Measured,
+    parent_probability: Callable[[np.ndarray], np.ndarray],
+    draft_probability: Callable[[np.ndarray], np.ndarray],
+    names: tuple[str, str],
+) -> None:
+    """Predicted against observed conversion by decile, the parent beside
+    the draft, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure, axes = pyplot.subplots(1, 2, figsize=(10, 4.6), sharey=True)
+    aucs = measured.aucs()
+    for axis, name, scores, probability, value in zip(
+        axes,
+        names,
+        (measured.parent, measured.draft),
+        (parent_probability, draft_probability),
+        aucs[:2],
+        strict=True,
+    ):
+        predicted, observed = deciles(probability(scores), measured.outcome)
+        top = max(max(predicted), max(observed), 0.01) * 1.1
+        axis.plot([0, top], [0, top], color="#999999", linewidth=1, linestyle="--")
+        axis.plot(predicted, observed, marker="o", color="#1f77b4")
+        axis.set_xlim(0, top)
+        axis.set_ylim(0, top)
+        axis.set_title(f"{name}: AUC {value:.3f}")
+        axis.set_xlabel("predicted conversion (decile mean)")
+        axis.grid(alpha=0.3)
+    axes[0].set_ylabel("observed conversion")
+    converted = int(measured.outcome.sum())
+    figure.suptitle(
+        f"Calibration by decile on {measured.label} ({converted} converted)",
+        fontsize=10,
+    )
+    figure.tight_layout()
+    figure.savefig(path, dpi=100, metadata={"Software": None})
+    pyplot.close(figure)
+
+
+def table(
+    rows: list[tuple[str, tuple[float, float, float]]], names: list[str]
+) -> list[str]:
+    width = max(len(label) for label, _ in rows)
+    lines = ["  " + " " * width + "".join(f"  {name:>{len(name)}}" for name in names)]
+    for label, values in rows:
+        cells = "".join(
+            f"  {'-' if math.isnan(value) else f'{value:.3f}':>{len(name)}}"
+            for name, value in zip(names, values, strict=True)
+        )
+        lines.append(f"  {label:<{width}}{cells}")
+    return lines
+
+
+def refuse(message: str) -> None:
+    raise SystemExit(f"{message} Nothing written.")
+
+
 def calibrate(
-    warehouse: str, model_id: str, seeds: Path, train_until: dt.date | None
+    warehouse: str,
+    model_id: str,
+    seeds: Path,
+    train_until: dt.date | None,
+    dry_run: bool = False,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> str:
-    """Write the calibrated draft into the seeds; return the report."""
+    """Write the calibrated draft into the seeds (not with dry_run), and its
+    calibration plot beside them; return the report. Refuses (SystemExit,
+    nothing written) when there is no usable feature or the draft is no
+    better than the model on the chronological holdout."""
     config = project_vars()
     files = {name: SeedFile.read(seeds / f"{name}.csv") for name in SEED_FILES}
     rows = {name: file.rows() for name, file in files.items()}
@@ -1232,7 +1986,9 @@ def calibrate(
     check_built_from(con, model_id, seeds, rows)
     as_of = warehouse_as_of(con)
     until = train_until or as_of - dt.timedelta(days=config["test_period_days"])
-    load_training_leads(con, model_id, until, config["converted_funnel_stage"])
+    stage = config["converted_funnel_stage"]
+    progress(f"reading the training leads up to {until}")
+    load_training_leads(con, model_id, until, stage)
     load_activities(con, model_id, until)
     outcome = np.array(
         [
@@ -1240,10 +1996,15 @@ def calibrate(
             for row in con.execute(
                 "select is_converted from training order by lead_id"
             ).fetchall()
-        ]
+        ],
+        dtype=bool,
     )
-    if outcome.sum() < 2 or (~outcome).sum() < 2:
-        raise SystemExit(f"Too few converted leads up to {until} to learn from.")
+    if outcome.sum() < MIN_CONVERTED_TO_LEARN or (~outcome).sum() < MIN_SUPPORT:
+        refuse(
+            f"Too few leads to learn from up to {until}: {int(outcome.sum())}"
+            f" converted to {stage} of {len(outcome)} training leads (calibration"
+            f" needs {MIN_CONVERTED_TO_LEARN} converted and {MIN_SUPPORT} not)."
+        )
     activity_rules = [r for r in rows["activity_rules"] if r["model_id"] == model_id]
     fit_rules = [r for r in rows["fit_rules"] if r["model_id"] == model_id]
     # Every id written is claimed once: the copies of the model's rules
@@ -1261,43 +2022,118 @@ def calibrate(
         for kind, rules in (("activity", activity_rules), ("fit", fit_rules))
         for rule in rules
     }
+    progress("proposing rules")
     features, decays, fit_columns = build_features(
         con, model_id, new_id, activity_rules, fit_rules, until, outcome, ids
     )
     score_table(
         con, "at_observed", "select lead_id, observed_date as score_date from training"
     )
-    original = feature_matrix(con, model, features, decays, fit_columns, "at_observed")
-    prior = np.array([f.original_points or 0 for f in features], dtype=float)
-    # The decay is learnt too: each decay_days of the grid replays the
-    # features and fits them; the best cross-validated AUC wins (the
-    # original decay_days on a tie).
-    chosen = None
-    for days in decay_grid(model):
-        trial = {**model, "decay_days": str(days)}
-        matrix = (
-            original
-            if trial["decay_days"] == model["decay_days"]
-            else feature_matrix(
-                con, trial, features, decays, fit_columns, "at_observed"
-            )
+    progress(f"replaying {len(features)} features on {len(outcome)} leads")
+    replay = FeatureReplay(con, features, decays, fit_columns, "at_observed")
+    matrices = {model["decay_days"]: replay.matrix(model)}
+
+    def matrix_at(days: str) -> np.ndarray:
+        """The features under decay_days `days`: the model's own and the
+        last other one kept (each is leads x features; all ten took 1.2 GB
+        at M)."""
+        if days not in matrices:
+            for kept in [d for d in matrices if d != model["decay_days"]]:
+                del matrices[kept]
+            matrices[days] = replay.matrix({**model, "decay_days": days})
+        return matrices[days]
+
+    original = matrix_at(model["decay_days"])
+    grid = decay_grid(model)
+    varies = [
+        column
+        for column in range(original.shape[1])
+        if any(np.ptp(matrix_at(days)[:, column]) > 0 for days in grid[:1])
+    ]
+    if not varies:
+        refuse(
+            f"No usable feature for {model_id} up to {until}: none of its rules"
+            f" matched an activity or lead of the {len(outcome)} training leads"
+            " known by then, and no activity or lead attribute has the support a"
+            f" proposed rule needs ({MIN_SUPPORT} training leads with it and"
+            f" without it, {MIN_CONVERTED} converted)."
         )
-        log_odds, cv_auc = fit_log_odds(matrix, outcome, prior)
-        if chosen is None or cv_auc > chosen[3] + 1e-9:
-            chosen = (trial, matrix, log_odds, cv_auc)
-    model_learnt, matrix, log_odds, cv_auc = chosen
+    prior = np.array([f.original_points or 0 for f in features], dtype=float)
+    is_fit = np.array([feature.kind == "fit" for feature in features], dtype=bool)
     categories = {
         r["category"]: r["max_points"]
         for r in rows["score_categories"]
         if r["model_id"] == model_id
     }
     before = original_scores(model, features, original, categories)
+
+    # The chronological holdout: learnt on the earlier training leads only,
+    # measured on the later ones against the model.
+    split, later = holdout_split(con, outcome)
+    earlier = ~later
+    if min(outcome[earlier].sum(), (~outcome[earlier]).sum()) < FOLDS:
+        refuse(
+            f"Too few leads before the chronological holdout to learn from: the"
+            f" {int(earlier.sum())} training leads created by {split} hold"
+            f" {int(outcome[earlier].sum())} converted (calibration needs"
+            f" {FOLDS} converted and {FOLDS} not)."
+        )
+    progress(f"choosing the decay and penalties on the leads created by {split}")
+    chosen = search(
+        lambda days: matrix_at(days)[earlier],
+        grid,
+        outcome[earlier],
+        prior,
+        is_fit,
+        lambda text: progress(f"cross-validating {text}"),
+    )
+    matrix = matrix_at(chosen.decay_days)
+    held, _ = fit(matrix[earlier], outcome[earlier], prior, is_fit, chosen)
+    held_points = to_points(
+        held, points_to_double_odds(matrix[earlier] @ held, before[earlier])
+    )
+    plain_chosen = plain_search(
+        matrix[earlier], outcome[earlier], is_fit, chosen.decay_days
+    )
+    plain_held, _ = fit(matrix[earlier], outcome[earlier], None, is_fit, plain_chosen)
+    holdout = Measured(
+        f"the {int(later.sum())} training leads created after {split}",
+        outcome[later],
+        before[later],
+        matrix[later] @ held_points,
+        matrix[later] @ plain_held,
+    )
+    holdout_parent, holdout_draft, _ = holdout.aucs()
+    if math.isnan(holdout_draft) or math.isnan(holdout_parent):
+        refuse(
+            f"The chronological holdout cannot be measured: {holdout.label}"
+            f" hold {int(holdout.outcome.sum())} converted of"
+            f" {len(holdout.outcome)}."
+        )
+    if holdout_draft <= holdout_parent:
+        refuse(
+            f"{new_id} is no better than {model_id} on the chronological holdout:"
+            f" on {holdout.label} ({int(holdout.outcome.sum())} converted), a draft"
+            f" learnt on the earlier leads ranks at AUC {holdout_draft:.3f},"
+            f" {model_id} at {holdout_parent:.3f}."
+        )
+
+    progress("learning on every training lead")
+    log_odds, intercept = fit(matrix, outcome, prior, is_fit, chosen)
+    model_learnt = {**model, "decay_days": chosen.decay_days}
     per_doubling = points_to_double_odds(matrix @ log_odds, before)
     points = to_points(log_odds, per_doubling)
     for column, feature in enumerate(features):
         feature.points = int(points[column])
         feature.support, feature.lift = lift_of(matrix[:, column], outcome)
     after = matrix @ points
+    plain, _ = fit(matrix, outcome, None, is_fit, plain_chosen)
+    if not points.any():
+        refuse(
+            f"Every point of {new_id} rounds to 0 ({per_doubling} points double the"
+            " odds): the training leads show no signal worth a point."
+        )
+    progress("replaying the scores for the bands")
     rises = score_rises(
         con,
         lambda at: scores(con, model_learnt, features, decays, fit_columns, points, at),
@@ -1322,6 +2158,48 @@ def calibrate(
         for rule in fit_rules
         if rule["excludes_lead"].strip().lower() == "true"
     ]
+    warned = big_changes(model, chosen, features, categories, matrix, outcome)
+
+    # The leads after training, once their outcome is known (as_of).
+    since: Measured | None = None
+    if until < as_of:
+        progress(f"measuring on the leads created after {until}")
+        load_training_leads(con, model_id, as_of, stage, created_after=until)
+        later_outcome = np.array(
+            [
+                row[0]
+                for row in con.execute(
+                    "select is_converted from training order by lead_id"
+                ).fetchall()
+            ],
+            dtype=bool,
+        )
+        if later_outcome.any() and not later_outcome.all():
+            load_activities(con, model_id, as_of, reread=False)
+            make_hits(con)
+            score_table(
+                con,
+                "at_after",
+                "select lead_id, observed_date as score_date from training",
+            )
+            later_replay = FeatureReplay(
+                con,
+                features,
+                decays,
+                fit_columns_of(con, model_id, features),
+                "at_after",
+            )
+            later_learnt = later_replay.matrix(model_learnt)
+            since = Measured(
+                f"the {len(later_outcome)} leads created after {until}",
+                later_outcome,
+                original_scores(
+                    model, features, later_replay.matrix(model), categories
+                ),
+                later_learnt @ points,
+                later_learnt @ plain,
+            )
+
     activity_rows, fit_rows = new_rule_rows(new_id, features, excluding, copied)
     used = sorted({row["category"] for row in activity_rows})
     category_rows = [
@@ -1336,7 +2214,8 @@ def calibrate(
         "description": (
             f"{model_id} calibrated on {len(outcome)} leads up to {until}"
             f" ({int(outcome.sum())} converted): AUC {auc_after:.3f}, was"
-            f" {auc_before:.3f}; {per_doubling} points double the odds"
+            f" {auc_before:.3f}; on the chronological holdout {holdout_draft:.3f},"
+            f" was {holdout_parent:.3f}; {per_doubling} points double the odds"
         ),
         "status": "draft",
         "min_score": "",
@@ -1355,17 +2234,45 @@ def calibrate(
             if r["model_id"] == model_id
         ],
     }
-    for name, file in files.items():
-        file.replace_model(new_id, written[name])
-        file.write()
     ready = [g for g in groups if g["is_sales_ready"].strip().lower() == "true"]
+    decay_line = (
+        f"{model['decay_method']} {model['decay_days']} -> {chosen.decay_days} days"
+        if chosen.decay_days != model["decay_days"]
+        else f"{model['decay_method']} {model['decay_days'] or '-'} days (unchanged)"
+    )
+    names = [model_id, new_id, "regression"]
+    measured_rows = [
+        (
+            "training leads, in-sample",
+            (auc_before, auc_after, auc(matrix @ plain, outcome)),
+        ),
+        (
+            f"cross-validated: created by {split}",
+            (math.nan, chosen.cv_auc, plain_chosen.cv_auc),
+        ),
+        (f"holdout: created after {split}", holdout.aucs()),
+    ]
+    if since is not None:
+        measured_rows.append((f"after training: created after {until}", since.aucs()))
     report = [
         f"Calibrated {model_id} on {len(outcome)} leads up to {until}"
-        f" ({int(outcome.sum())} converted to {config['converted_funnel_stage']};"
-        f" warehouse as of {as_of}).",
-        f"AUC on the training leads: {model_id} {auc_before:.3f},"
-        f" {new_id} {auc_after:.3f} (cross-validated {cv_auc:.3f});"
+        f" ({int(outcome.sum())} converted to {stage}; warehouse as of {as_of}).",
+        f"Learnt together: {int((~is_fit).sum())} activity and {int(is_fit.sum())}"
+        f" fit features; decay {decay_line}; C {chosen.penalty:g}, fit rules'"
+        f" penalty {1 / chosen.fit_weight**2:g} x the activity rules';"
         f" {per_doubling} points double the odds.",
+        "AUC (regression: a plain logistic regression on the same features,"
+        " unrounded):",
+        *table(measured_rows, names),
+        f"Holdout: {holdout.label} ({int(holdout.outcome.sum())} converted),"
+        " scored by a draft learnt on the earlier ones.",
+    ]
+    if since is not None:
+        report.append(
+            f"After training: {since.label} ({int(since.outcome.sum())} converted"
+            f" by {as_of}), each as it stood before sales touched it."
+        )
+    report += [
         "Points that changed (n = training leads with the rule):",
         *change_lines(features),
         "Groups: "
@@ -1384,7 +2291,37 @@ def calibrate(
         )
     else:
         report.append("No sales_capacity_per_week: the original bands are kept.")
-    report.append(f"Wrote draft {new_id} into {seeds}.")
+    report += [f"Warning: {line}" for line in warned]
+    if dry_run:
+        report.append("Dry run: nothing written. The draft's rows:")
+        for name in SEED_FILES:
+            header = files[name].header
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            writer.writerow(header)
+            for row in written[name]:
+                writer.writerow([row.get(column, "") for column in header])
+            report.append(f"{name}.csv:")
+            report.append(buffer.getvalue().rstrip("\n"))
+        return "\n".join(report)
+    for name, file in files.items():
+        file.replace_model(new_id, written[name])
+        file.write()
+    plot = seeds / f"{new_id}.png"
+    shown = since if since is not None else holdout
+    parent_scale = LogisticRegression(C=1e6, solver=SOLVER, max_iter=1_000).fit(
+        before[:, None], outcome
+    )
+    plot_calibration(
+        plot,
+        shown,
+        lambda values: parent_scale.predict_proba(values[:, None])[:, 1],
+        lambda values: (
+            1 / (1 + np.exp(-(intercept + values * math.log(2) / per_doubling)))
+        ),
+        (model_id, new_id),
+    )
+    report.append(f"Wrote draft {new_id} into {seeds}, its calibration plot to {plot}.")
     return "\n".join(report)
 
 
@@ -1406,9 +2343,33 @@ def main(argv: list[str] | None = None) -> int:
         default=None if in_package else REPO / "seeds",
         help="the seed folder (required when run from dbt_packages/)",
     )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the report and the draft's rows; write nothing",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress lines on stderr"
+    )
     args = parser.parse_args(argv)
     warehouse = os.environ.get("LEAD_SCORING_DUCKDB", DEFAULT_WAREHOUSE)
-    print(calibrate(warehouse, args.model, args.seeds, args.train_until))
+    started = time.monotonic()
+
+    def progress(text: str) -> None:
+        if not args.quiet:
+            print(
+                f"calibrate: {text} ({time.monotonic() - started:.1f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    # One BLAS thread: the regressions are small, and on a shared machine
+    # more threads fought each other (five times slower on two busy cores).
+    with threadpool_limits(limits=1):
+        report = calibrate(
+            warehouse, args.model, args.seeds, args.train_until, args.dry_run, progress
+        )
+    print(report)
     return 0
 
 

@@ -72,6 +72,17 @@ bands = warehouse.query(
     [filters.models],
 )
 deciles = bands[bands["band_kind"] == "decile"]
+plots = warehouse.calibration_plots(list(filters.models))
+if plots:
+    st.subheader("Calibration of the drafts")
+    st.caption(
+        "Written by make calibrate beside each draft: predicted against observed"
+        " conversion by decile, the model it was calibrated from beside the"
+        " draft, on the leads after training (or the chronological holdout"
+        " inside the training leads)."
+    )
+    for model, path in plots:
+        st.image(str(path), caption=f"Calibration plot of {warehouse.plain(model)}")
 by_group = bands[bands["band_kind"] == "group"]
 left, right = st.columns(2)
 with left:

@@ -228,33 +228,31 @@ def signal_sources(
             )
     if after:
         # Visits before TRAIN_UNTIL that became a lead's after it: of an
-        # anonymous cookie identified after it, or of the lead but loaded
-        # after it (leads without other web events, whose days are theirs).
+        # anonymous cookie identified after it (leads without other web
+        # events, whose days are theirs).
         with_visits = {event["lead_id"] for event in tables["web_events"]}
         quiet = [lead for lead in tables["leads"] if lead["lead_id"] not in with_visits]
-        for index, lead in enumerate(quiet):
+        for lead in quiet:
             lead_id = lead["lead_id"]
             day = dt.date.fromisoformat(lead["created_at"][:10]) + dt.timedelta(days=2)
             late = at(dt.date(2026, 5, 5))
-            event = {
-                "event_id": f"stitched{lead_id}",
-                "visitor_id": f"anon{lead_id}",
-                "event_type": "page_view",
-                "page_url": "https://example.com/pricing",
-                "occurred_at": at(day),
-            }
-            if index % 2:
-                event = {**event, "lead_id": lead_id, "_loaded_at": late}
-            else:
-                tables["visitor_identities"].append(
-                    {
-                        "visitor_id": f"anon{lead_id}",
-                        "lead_id": lead_id,
-                        "identified_at": late,
-                        "_loaded_at": late,
-                    }
-                )
-            tables["web_events"].append(event)
+            tables["visitor_identities"].append(
+                {
+                    "visitor_id": f"anon{lead_id}",
+                    "lead_id": lead_id,
+                    "identified_at": late,
+                    "_loaded_at": late,
+                }
+            )
+            tables["web_events"].append(
+                {
+                    "event_id": f"stitched{lead_id}",
+                    "visitor_id": f"anon{lead_id}",
+                    "event_type": "page_view",
+                    "page_url": "https://example.com/pricing",
+                    "occurred_at": at(day),
+                }
+            )
         for number in range(400, 460):
             lead = f"L{number:03d}"
             tables["leads"].append(
@@ -275,12 +273,48 @@ def signal_sources(
     return tables
 
 
+# Each source table's own time: a row loaded as it happened is loaded an
+# hour after it.
+OWN_TIME = {
+    "marketing.leads": "updated_at",
+    "marketing.web_events": "occurred_at",
+    "marketing.visitor_identities": "identified_at",
+    "marketing.email_events": "occurred_at",
+    "marketing.form_submissions": "submitted_at",
+    "marketing.social_events": "occurred_at",
+    "crm.lead_stage_changes": "changed_at",
+}
+
+
+def set_load_times(warehouse: Path, backfill: str | None) -> None:
+    """Every row's _loaded_at: an hour after its own time (loaded
+    incrementally), or `backfill` for every row (the history loaded at
+    once)."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        for table, column in OWN_TIME.items():
+            value = (
+                f"timestamp '{backfill}'" if backfill else f"{column} + interval 1 hour"
+            )
+            con.execute(f"update {table} set _loaded_at = {value}")
+    finally:
+        con.close()
+
+
 def build_signal_project(
-    root: Path, after: bool, shared_when_sold: bool = False
+    root: Path,
+    after: bool,
+    shared_when_sold: bool = False,
+    backfill: str | None | bool = False,
 ) -> Project:
+    """The signal project, built; backfill: False keeps load_sources'
+    _loaded_at, None loads each row an hour after its own time, a
+    timestamp loads every row then."""
     project = make_project(root)
     write_signal_model(project)
     load_sources(project.warehouse, signal_sources(after, shared_when_sold))
+    if backfill is not False:
+        set_load_times(project.warehouse, backfill)
     project.build("--vars", AS_OF)
     return project
 
@@ -339,7 +373,7 @@ def test_the_two_rules_with_the_signal_get_the_largest_points(calibrated) -> Non
         r["rule_id"] == "signal_calibrated_rival" and r["excludes_lead"] == "true"
         for r in fit
     )
-    assert "AUC on the training leads: signal" in report
+    assert "  training leads, in-sample  " in report
 
 
 def test_the_points_spread_the_scores_as_the_original_model() -> None:
@@ -409,8 +443,8 @@ def assert_same_draft(project: Project, seeds: Path) -> None:
 def test_no_row_after_train_until_is_read(calibrated, tmp_path: Path) -> None:
     """New leads, activities and CRM outcomes after TRAIN_UNTIL (some of
     them turning non-converted leads into converted ones), and earlier
-    visits that became a lead's after it (an identification, a late load)
-    change nothing the calibration writes."""
+    visits that became a lead's after it (their cookie identified after
+    it) change nothing the calibration writes."""
     _, seeds, _ = calibrated
     changed = build_signal_project(tmp_path / "changed", True)
     (count,) = changed.query(
@@ -423,7 +457,7 @@ def test_no_row_after_train_until_is_read(calibrated, tmp_path: Path) -> None:
         " where activity_id like 'web:stitched%' and activity_date <= ?",
         [TRAIN_UNTIL],
     )[0]
-    assert stitched > 20  # and the earlier visits that became the leads' later
+    assert stitched > 10  # and the earlier visits that became the leads' later
     assert_same_draft(changed, seeds)
 
 
@@ -852,3 +886,271 @@ def test_the_features_replay_the_warehouse_scores(tmp_path: Path) -> None:
         assert by_decay == [(expected_e[model_id],)]
         assert rises.entries(np.array([20.0])).tolist() == [handoffs]
     con.close()
+
+
+def test_a_backfill_gives_the_draft_of_an_incremental_load(
+    calibrated, tmp_path: Path
+) -> None:
+    """The same history loaded as it happened (each row an hour after its
+    own time) and as one backfill (every row loaded on 2026-05-01, after
+    TRAIN_UNTIL): what was known at TRAIN_UNTIL is decided by the events'
+    own times, so the drafts are the same, byte for byte, and the same as
+    the fixture's (loaded on 2026-01-01, before most events). Read by
+    _loaded_at, the backfill had no activity at all."""
+    _, seeds, report = calibrated
+    incremental = build_signal_project(tmp_path / "incremental", False, backfill=None)
+    (late,) = incremental.query(
+        "select count(*) from marketing.web_events where _loaded_at > occurred_at"
+    )[0]
+    assert late > 100
+    assert_same_draft(incremental, seeds)
+    backfill = build_signal_project(
+        tmp_path / "backfill", False, backfill="2026-05-01 06:00:00"
+    )
+    (loaded,) = backfill.query(
+        "select count(*) from intermediate.int_activities_unioned"
+        " where loaded_at < timestamp '2026-05-01'"
+    )[0]
+    assert loaded == 0  # nothing was in the warehouse by TRAIN_UNTIL
+    assert_same_draft(backfill, seeds)
+    assert "demo: +10 ->" in report  # the rules did match activities
+
+
+def test_dry_run_prints_the_draft_and_writes_nothing(
+    calibrated, tmp_path: Path
+) -> None:
+    project, written, _ = calibrated
+    seeds = tmp_path / "seeds"
+    shutil.copytree(project.root / "seeds", seeds)
+    before = {path.name: path.read_bytes() for path in seeds.iterdir()}
+    os.environ["LEAD_SCORING_DUCKDB"] = str(project.warehouse)
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        assert calibrate.main([*signal_arguments(seeds), "--dry-run", "--quiet"]) == 0
+    assert {path.name: path.read_bytes() for path in seeds.iterdir()} == before
+    shown = output.getvalue()
+    assert "Dry run: nothing written." in shown
+    # The rows it prints are the ones a run writes.
+    for name in ("activity_rules", "fit_rules", "scoring_models"):
+        for row in rows(written / f"{name}.csv", "signal_calibrated"):
+            assert row["rule_id" if name != "scoring_models" else "model_id"] in shown
+
+
+def test_the_report_compares_on_a_chronological_holdout_and_plots(calibrated) -> None:
+    """The report gives the AUC of the model, the draft and a plain
+    regression on the holdout inside the training leads, and the plot is
+    a PNG beside the draft."""
+    _, seeds, report = calibrated
+    line = next(line for line in report.splitlines() if "holdout: created" in line)
+    parent, draft, _ = (float(value) for value in line.split()[-3:])
+    assert draft > parent
+    assert (seeds / "signal_calibrated.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def build_refusal_project(root: Path) -> Project:
+    """120 leads created from 01-01 to 02-28 with titles of no word (D-000,
+    A-001, ...); every third one, the D- titles, converts 20 days after it
+    was created; no activity. Model `perfect` gives D- titles 10 points:
+    it ranks every converted lead first. Model `blind` has rules that
+    match nothing."""
+    project = make_project(root)
+    write_seed(
+        project.root,
+        "scoring_models",
+        "model_id,model_name,description,owner,status,decay_method,decay_days,"
+        "decay_pct,min_score,max_score,activated_on",
+        [
+            "perfect,Perfect,x,qa,active,half_life,30,,,,2026-01-01",
+            "blind,Blind,x,qa,active,half_life,30,,,,2026-01-01",
+        ],
+    )
+    write_seed(
+        project.root,
+        "activity_rules",
+        "rule_id,model_id,activity_type,match_key,match_value,"
+        "min_duration_seconds,points,category,max_per_day,max_points,decays,"
+        "description",
+        [
+            f"{m}_views,{m},web.page_view,,,,1,engagement,,,true,x"
+            for m in ("perfect", "blind")
+        ],
+    )
+    write_seed(
+        project.root,
+        "score_categories",
+        "model_id,category,max_points",
+        ["perfect,engagement,", "blind,engagement,"],
+    )
+    write_seed(
+        project.root,
+        "fit_rules",
+        "rule_id,model_id,attribute,operator,value,points,excludes_lead,description",
+        [
+            "perfect_d,perfect,job_title,like,d-%,10,false,x",
+            "blind_nobody,blind,job_title,like,%nobody%,10,false,x",
+        ],
+    )
+    write_seed(
+        project.root,
+        "score_groups",
+        "model_id,group_name,min_score,max_score,is_sales_ready,sort_order",
+        [f"{m},cold,,10,false,1" for m in ("perfect", "blind")]
+        + [f"{m},hot,10,,true,2" for m in ("perfect", "blind")],
+    )
+    write_seed(
+        project.root,
+        "routing_rules",
+        "model_id,group_name,on_event,action,target,sla_hours,description",
+        [f"{m},hot,enter,route_to_sales,sdr,24,x" for m in ("perfect", "blind")],
+    )
+    leads, changes = [], []
+    for number in range(120):
+        created = dt.date(2026, 1, 1) + dt.timedelta(days=number % 59)
+        title = f"{'D' if number % 3 == 0 else 'A'}-{number:03d}"
+        leads.append(
+            {
+                "lead_id": f"R{number:03d}",
+                "job_title": title,
+                "created_at": at(created, 9),
+                "updated_at": at(created, 9),
+            }
+        )
+        if number % 3 == 0:
+            changes.append(
+                {
+                    "lead_id": f"R{number:03d}",
+                    "stage": "Sales Qualified",
+                    "changed_at": at(created + dt.timedelta(days=20)),
+                }
+            )
+    load_sources(project.warehouse, {"leads": leads, "lead_stage_changes": changes})
+    project.build("--vars", AS_OF)
+    return project
+
+
+def test_a_calibration_that_cannot_help_refuses(tmp_path: Path) -> None:
+    """No usable feature (`blind`: its rules match nothing, and no activity
+    or attribute has a proposed rule's support: the titles have no word,
+    the other attributes are missing for all), and a draft no better than
+    its model on the chronological holdout (`perfect` already ranks every
+    converted lead first: AUC 1 on the holdout, which no draft beats):
+    each refuses with a non-zero exit, says why, and writes nothing."""
+    project = build_refusal_project(tmp_path / "p")
+    os.environ["LEAD_SCORING_DUCKDB"] = str(project.warehouse)
+    seeds = project.root / "seeds"
+    before = {path.name: path.read_bytes() for path in seeds.iterdir()}
+    expected = {
+        "blind": "No usable feature for blind up to 2026-04-30",
+        "perfect": "perfect_calibrated is no better than perfect on the"
+        " chronological holdout",
+    }
+    for model, message in expected.items():
+        with pytest.raises(SystemExit) as refused:
+            calibrate.main(
+                ["--model", model, "--train-until", TRAIN_UNTIL, "--seeds", str(seeds)]
+            )
+        assert isinstance(refused.value.code, str), refused.value.code  # exit 1
+        assert message in refused.value.code, refused.value.code
+        assert refused.value.code.endswith("Nothing written.")
+        assert {path.name: path.read_bytes() for path in seeds.iterdir()} == before
+    assert "at AUC 1.000, perfect at 1.000" in refused.value.code
+
+
+def test_big_changes_are_warned_about() -> None:
+    """A new decay, the caps and limits the draft drops, and a sign flipped
+    on little support (fewer than 100 leads with the rule, or fewer than 10
+    of them converted) are each one warning; a flip on enough support is
+    not."""
+    model = {
+        "decay_method": "half_life",
+        "decay_days": "30",
+        "min_score": "0",
+        "max_score": "100",
+    }
+    chosen = calibrate.Chosen("7", 0.01, 1.0, 0.8, 1000, {"30": 0.7, "7": 0.8})
+
+    def rule(rule_id: str, was: int, now: int) -> calibrate.Feature:
+        feature = calibrate.Feature("activity", {"rule_id": rule_id}, False, was)
+        feature.points = now
+        return feature
+
+    features = [
+        rule("few", 10, -5),  # 40 leads with it
+        rule("rare", -10, 5),  # 200 leads, 5 of them converted
+        rule("solid", 10, -5),  # 200 leads, 20 converted
+        rule("kept", 10, 3),
+    ]
+    matrix = np.zeros((1000, 4))
+    matrix[:40, 0] = matrix[:200, 1] = matrix[200:400, 2] = matrix[:, 3] = 1
+    outcome = np.zeros(1000, dtype=bool)
+    outcome[:5] = outcome[200:220] = True
+    for column, feature in enumerate(features):
+        feature.support = int((matrix[:, column] > 0).sum())
+    warned = calibrate.big_changes(
+        model, chosen, features, {"intent": "50", "email": ""}, matrix, outcome
+    )
+    assert warned == [
+        "decay_days 30 -> 7 (half_life): every decaying rule's points now fade"
+        " on another clock (cross-validated AUC 0.700 at 30 days, 0.800 at 7).",
+        "category caps removed: intent (max_points 50) (the draft has none: a"
+        " cap would change what a point means).",
+        "score limits removed: min_score 0, max_score 100 (a clamp would tie"
+        " the leads it cuts).",
+        "few flips from +10 to -5 on little support: 40 training leads, 5 converted.",
+        "rare flips from -10 to +5 on little support: 200 training leads, 5 converted.",
+    ]
+
+
+def test_the_holdout_is_the_later_leads_with_the_last_conversions() -> None:
+    """Ten converted leads created on days 1 to 10 and ten others on days 1
+    to 10: 70 % of the conversions were created by day 7, so the holdout
+    is the leads created after it (three converted, three not)."""
+    con = duckdb.connect()
+    created = [dt.date(2026, 1, day) for day in range(1, 11)] * 2
+    con.execute(
+        "create temp table training as select * from (values "
+        + ", ".join(
+            f"('L{number:02d}', date '{day}')" for number, day in enumerate(created)
+        )
+        + ") as t (lead_id, created_date)"
+    )
+    outcome = np.array([True] * 10 + [False] * 10)
+    split, later = calibrate.holdout_split(con, outcome)
+    assert split == dt.date(2026, 1, 7)
+    assert later.tolist() == ([False] * 7 + [True] * 3) * 2
+
+
+def test_proposed_fit_rules_include_the_words_of_a_title() -> None:
+    """Titles are free text: 40 "VP Sales" (10 converted), 30 "Sales
+    Director" (none), 30 "Analyst" (none). `like %sales%` has 70 leads
+    with it and 30 without, 10 converted: proposed, as is `equals vp
+    sales`; `%director%` has no converted lead and `vp` is too short a
+    word. A proposed rule matches as the warehouse's LIKE does."""
+    con = duckdb.connect()
+    titles = ["VP Sales"] * 40 + ["Sales Director"] * 30 + ["Analyst"] * 30
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.dim_leads as select * from (values "
+        + ", ".join(f"('L{n:03d}', '{title}')" for n, title in enumerate(titles))
+        + ") as t (lead_id, job_title)"
+    )
+    for column in ("department", "industry", "country", "email_domain"):
+        con.execute(f"alter table marts.dim_leads add column {column} varchar")
+    con.execute("alter table marts.dim_leads add column company_size integer")
+    con.execute("create temp table training as select lead_id from marts.dim_leads")
+    outcome = np.zeros(100, dtype=bool)
+    outcome[:10] = True
+    proposed = {
+        (attribute, operator, value): matched
+        for attribute, operator, value, matched in calibrate.fit_candidates(
+            con, outcome
+        )
+    }
+    assert sorted(proposed) == [
+        ("job_title", "equals", "vp sales"),
+        ("job_title", "like", "%sales%"),
+    ]
+    assert (
+        proposed[("job_title", "like", "%sales%")].tolist()
+        == [True] * 70 + [False] * 30
+    )

@@ -246,6 +246,27 @@ def test_model_performance_says_when_there_is_no_backtest(
     assert "No backtest" in app.info[0].value
 
 
+def test_model_performance_shows_a_drafts_calibration_plot(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """make calibrate writes <draft>.png beside the draft's seeds: the page
+    shows the plot of each model shown that has one, and nothing for the
+    others."""
+    monkeypatch.setenv("LEAD_SCORING_SEEDS", str(tmp_path))
+    app = open_page("views/performance.py")
+    assert not [s for s in app.subheader if "Calibration" in s.value]
+    shutil.copy(
+        REPO / "docs" / "images" / "calibration_plot.png", tmp_path / "shadow.png"
+    )
+    app = open_page("views/performance.py")
+    assert [s.value for s in app.subheader if "Calibration" in s.value] == [
+        "Calibration of the drafts"
+    ]
+    images = app.get("image")
+    assert len(images) == 1
+    assert images[0].proto.imgs[0].caption == "Calibration plot of shadow"
+
+
 def test_lead_page_explains_a_lead(published: Path) -> None:
     app = open_page("views/lead.py", lead="A")
     shown = metrics(app)
