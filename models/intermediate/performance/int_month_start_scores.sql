@@ -60,18 +60,19 @@ final as (
     select
         lead_id,
         model_id,
-        score_date as backtest_date,
         cast(lead_score as double) as lead_score,
-        {{ run_started_timestamp() }} as scored_at
+        {{ run_started_timestamp() }} as scored_at,
+        -- Last: Spark puts a partition column after the others.
+        score_date as backtest_date
     from new_scores
     {%- if is_incremental() %}
     union all
     select
         lead_id,
         model_id,
-        score_date as backtest_date,
         cast(lead_score as double) as lead_score,
-        {{ run_started_timestamp() }} as scored_at
+        {{ run_started_timestamp() }} as scored_at,
+        score_date as backtest_date
     from rescored_scores
     {%- endif %}
 
