@@ -54,10 +54,20 @@ C_GRID = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 # The decay_days tried for a half_life or inactivity model (its method and
 # decay_pct are kept).
 DECAY_DAYS_GRID = [3, 5, 7, 10, 14, 21, 30, 45, 60]
-FIT_ATTRIBUTES = ["job_title", "department", "industry", "country", "email_domain"]
+FIT_ATTRIBUTES = [
+    "job_title",
+    "department",
+    "industry",
+    "country",
+    "city",
+    "email_domain",
+]
 MISSING = "\x01missing\x01"
 # Free text, proposed word by word too (`like %word%`).
 WORD_ATTRIBUTES = ["job_title", "department"]
+# A word: three letters or more, of any alphabet ("geschäftsführer", not
+# "gesch" and "ftsf"); no digit, underscore or LIKE wildcard.
+WORD = re.compile(r"[^\W\d_]{3,}")
 # The fit rules' penalty relative to the activity rules' (as a weight on
 # their standardized columns: the penalty is 1 / weight^2 as strong), chosen
 # by cross-validation: each group of rules has its own shrinkage.
@@ -104,6 +114,11 @@ class Feature:
     points: int = 0
     support: int = 0
     lift: float = float("nan")
+    # A proposed rule may be proposed on every training lead (drafted: a
+    # rule of the draft), on the leads before the holdout (held: a rule of
+    # the draft measured on the holdout), or both; an existing rule is both.
+    drafted: bool = True
+    held: bool = True
 
 
 # --- seeds -----------------------------------------------------------------
@@ -705,9 +720,12 @@ class Replay:
 # --- candidate rules --------------------------------------------------------
 
 
+ActivityKey = tuple[str, str | None, str | None]  # activity_type, key, value
+
+
 def activity_candidates(
-    con: duckdb.DuckDBPyConnection, until: dt.date
-) -> list[tuple[str, str | None, str | None]]:
+    con: duckdb.DuckDBPyConnection, until: dt.date, created_by: dt.date | None = None
+) -> tuple[list[ActivityKey], list[ActivityKey]]:
     """(activity_type, key, value) with enough support (docs/tuning.md):
     MIN_SUPPORT training leads with it and without it, MIN_CONVERTED
     converted leads with it, MIN_CONVERTED leads with it in the last
@@ -715,10 +733,21 @@ def activity_candidates(
     future), not matching the same activities as an existing rule. Not
     proposed: email.delivered (what marketing sent, not what the lead did)
     and an email's campaign (its key: a rule on it ends with the campaign);
-    an email's link (its value) is."""
+    an email's link (its value) is. Two lists, from one pass: the
+    candidates with that support among every training lead, and among the
+    training leads created by `created_by` only (the leads before the
+    chronological holdout, so that the holdout's outcomes choose none of
+    the rules it measures; every lead without it)."""
     rows = con.execute(
         """
-        with proposable as (
+        with pool as (
+            select
+                lead_id,
+                is_converted,
+                created_date <= $created_by as in_pool
+            from training
+        ),
+        proposable as (
             select
                 activity_type,
                 case
@@ -744,44 +773,86 @@ def activity_candidates(
                 activity_id, counts_from
             from proposable where activity_value is not null
         ),
-        supported as (
+        counted as materialized (
             select activity_type, activity_key, activity_value,
-                hash(count(*), sum(hash(activity_id)::hugeint)) as matched
-            from grains
-            inner join training using (lead_id)
-            group by all
-            having count(distinct lead_id) >= $support
-                and (select count(*) from training) - count(distinct lead_id)
-                    >= $support
-                and count(distinct case when is_converted then lead_id end)
-                    >= $converted
-                and count(distinct case
+                hash(count(*), sum(hash(activity_id)::hugeint)) as matched,
+                hash(
+                    count(*) filter (where in_pool),
+                    sum(hash(activity_id)::hugeint) filter (where in_pool)
+                ) as pool_matched,
+                count(distinct lead_id) as leads,
+                count(distinct case when is_converted then lead_id end)
+                    as converted,
+                count(distinct case
                     when counts_from > $until - $recent then lead_id
-                end) >= $converted
+                end) as recent,
+                count(distinct case when in_pool then lead_id end) as pool_leads,
+                count(distinct case when in_pool and is_converted then lead_id end)
+                    as pool_converted,
+                count(distinct case
+                    when in_pool and counts_from > $until - $recent then lead_id
+                end) as pool_recent
+            from grains
+            inner join pool using (lead_id)
+            group by all
         ),
         existing as (
             select hash(count(*), sum(hash(activity_id)::hugeint)) as matched
             from rule_hits
             where is_observed
             group by rule_id
+        ),
+        pool_existing as (
+            select hash(count(*), sum(hash(activity_id)::hugeint)) as matched
+            from rule_hits
+            inner join pool using (lead_id)
+            where is_observed and in_pool
+            group by rule_id
+        ),
+        every_lead as (
+            select 'every' as among, activity_type, activity_key, activity_value
+            from counted
+            where leads >= $support
+                and (select count(*) from pool) - leads >= $support
+                and converted >= $converted
+                and recent >= $converted
+                and matched not in (select matched from existing)
+            qualify row_number() over (
+                partition by matched
+                order by activity_value nulls first, activity_key nulls first
+            ) = 1
+        ),
+        pool_leads as (
+            select 'pool' as among, activity_type, activity_key, activity_value
+            from counted
+            where pool_leads >= $support
+                and (select count(*) from pool where in_pool) - pool_leads
+                    >= $support
+                and pool_converted >= $converted
+                and pool_recent >= $converted
+                and pool_matched not in (select matched from pool_existing)
+            qualify row_number() over (
+                partition by pool_matched
+                order by activity_value nulls first, activity_key nulls first
+            ) = 1
         )
-        select activity_type, activity_key, activity_value
-        from supported
-        where matched not in (select matched from existing)
-        qualify row_number() over (
-            partition by matched
-            order by activity_value nulls first, activity_key nulls first
-        ) = 1
-        order by activity_type, activity_key nulls first, activity_value nulls first
+        select * from every_lead
+        union all
+        select * from pool_leads
+        order by among, activity_type, activity_key nulls first,
+            activity_value nulls first
         """,
         {
             "support": MIN_SUPPORT,
             "converted": MIN_CONVERTED,
             "until": until,
             "recent": RECENT_DAYS,
+            "created_by": created_by or until,
         },
     ).fetchall()
-    return [(row[0], row[1], row[2]) for row in rows]
+    every = [(row[1], row[2], row[3]) for row in rows if row[0] == "every"]
+    pool = [(row[1], row[2], row[3]) for row in rows if row[0] == "pool"]
+    return every, pool
 
 
 def lead_attributes(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
@@ -833,21 +904,29 @@ def fit_matches(
 
 
 def fit_candidates(
-    con: duckdb.DuckDBPyConnection, outcome: np.ndarray
+    con: duckdb.DuckDBPyConnection,
+    outcome: np.ndarray,
+    among: np.ndarray | None = None,
+    attributes: dict[str, list] | None = None,
 ) -> list[tuple[str, str, str, np.ndarray]]:
     """(attribute, operator, value, matched) for lead attribute values with
     MIN_SUPPORT training leads on each side and MIN_CONVERTED converted
     leads: each value, missing, each word of a job title or department
     (`like %word%`, titles are free text: "VP Sales", "Sales Director"),
-    company size bands."""
-    attributes = lead_attributes(con)
-    count = len(outcome)
+    company size bands. With `among` (a mask of the training leads), the
+    support is counted among those leads only (the leads before the
+    chronological holdout); `matched` is always over every training lead."""
+    if attributes is None:
+        attributes = lead_attributes(con)
+    if among is None:
+        among = np.ones(len(outcome), dtype=bool)
+    count = int(among.sum())
     candidates = []
 
     def supported(matched: np.ndarray) -> bool:
         return (
-            MIN_SUPPORT <= matched.sum() <= count - MIN_SUPPORT
-            and outcome[matched].sum() >= MIN_CONVERTED
+            MIN_SUPPORT <= matched[among].sum() <= count - MIN_SUPPORT
+            and outcome[matched & among].sum() >= MIN_CONVERTED
         )
 
     def propose(attribute: str, operator: str, value: str) -> None:
@@ -860,7 +939,9 @@ def fit_candidates(
         lead: matching each against every lead was quadratic (an
         email_domain has thousands of values)."""
         leads, converted = Counter(), Counter()
-        for lead_keys, is_converted in zip(keys, outcome, strict=True):
+        for lead_keys, is_converted, is_among in zip(keys, outcome, among, strict=True):
+            if not is_among:
+                continue
             leads.update(lead_keys)
             if is_converted:
                 converted.update(lead_keys)
@@ -880,7 +961,7 @@ def fit_candidates(
             propose(attribute, "equals", value)
         if attribute in WORD_ATTRIBUTES:
             words = [
-                set(re.findall(r"[a-z]{3,}", value)) if value is not None else set()
+                set(WORD.findall(value)) if value is not None else set()
                 for value in values
             ]
             for word in counted(words):
@@ -951,8 +1032,16 @@ def search_rows(outcome: np.ndarray) -> np.ndarray:
         return rows
     rng = np.random.default_rng(0)
     share = SEARCH_LEADS / len(rows)
+    # Each class keeps its share, and at least 2 x FOLDS leads (all of them
+    # when it has fewer): the folds need some of each.
     picked = [
-        np.sort(rng.choice(part, size=max(1, round(len(part) * share)), replace=False))
+        np.sort(
+            rng.choice(
+                part,
+                size=min(len(part), max(2 * FOLDS, round(len(part) * share))),
+                replace=False,
+            )
+        )
         for part in (rows[outcome], rows[~outcome])
     ]
     return np.sort(np.concatenate(picked))
@@ -1271,7 +1360,7 @@ def show(value: float) -> str:
 def decay_grid(model: dict[str, str]) -> list[str]:
     """The decay_days tried: the model's own first, then DECAY_DAYS_GRID."""
     if model["decay_method"] not in ("half_life", "inactivity"):
-        return [model["decay_days"]]
+        return [model["decay_days"].strip()]
     own = model["decay_days"].strip()
     return [own] + [str(days) for days in DECAY_DAYS_GRID if str(days) != own]
 
@@ -1463,10 +1552,16 @@ def build_features(
     until: dt.date,
     outcome: np.ndarray,
     ids: RuleIds,
+    held_until: dt.date | None = None,
+    held_leads: np.ndarray | None = None,
 ) -> tuple[list[Feature], dict[str, bool], list[np.ndarray]]:
     """The existing rules and the proposed ones, with their hits in table
     hits (lead_id, name, weight, activity_date, counts_from) and the fit
-    columns."""
+    columns. A proposed rule is drafted when it has the support among every
+    training lead, held when it has it among the leads before the holdout
+    (created by held_until, held_leads of table training): the draft
+    measured on the holdout has only the held ones. The drafted rules claim
+    their ids first, so the ids written do not depend on the held ones."""
     features = [
         Feature("activity", rule, False, int(rule["points"])) for rule in activity_rules
     ]
@@ -1474,53 +1569,101 @@ def build_features(
         rule["rule_id"]: rule.get("decays", "").strip().lower() != "false"
         for rule in activity_rules
     }
+    every, pool = activity_candidates(con, until, held_until)
+    activity_keys = every + [key for key in pool if key not in set(every)]
+    existing = [
+        rule for rule in fit_rules if rule["excludes_lead"].strip().lower() != "true"
+    ]
+    existing_columns = existing_fit_columns(con, model_id, existing)
+    # A proposed rule matching the same leads as another, or exactly the
+    # others, says nothing new (among the drafted rules, and the held ones).
+    seen = {column.astype(bool).tobytes() for column in existing_columns}
+    seen |= {(~column.astype(bool)).tobytes() for column in existing_columns}
+    seen_drafted, seen_held = set(seen), set(seen)
+    attributes = lead_attributes(con)
+    drafted = fit_candidates(con, outcome, attributes=attributes)
+    held = (
+        drafted
+        if held_leads is None
+        else fit_candidates(con, outcome, held_leads, attributes)
+    )
+    held_keys = {candidate[:3] for candidate in held}
+    drafted_keys = {candidate[:3] for candidate in drafted}
+    fit_proposed = []  # (rule key, column, drafted, held)
+    for attribute, operator, value, column in drafted + [
+        candidate for candidate in held if candidate[:3] not in drafted_keys
+    ]:
+        key = (attribute, operator, value)
+        pattern = {column.tobytes(), (~column).tobytes()}
+        is_drafted = key in drafted_keys and column.tobytes() not in seen_drafted
+        is_held = key in held_keys and column.tobytes() not in seen_held
+        if is_drafted:
+            seen_drafted |= pattern
+        if is_held:
+            seen_held |= pattern
+        if is_drafted or is_held:
+            fit_proposed.append((key, column, is_drafted, is_held))
+
+    def activity_id(key: ActivityKey) -> str:
+        return ids.claim(f"{new_id}_{slug(*key)}")
+
+    def fit_id(key: tuple[str, str, str]) -> str:
+        return ids.claim(f"{new_id}_{slug(key[0], key[2] or 'missing')}")
+
+    claimed = {}
+    for is_drafted in (True, False):
+        for key in activity_keys:
+            if (key in set(every)) == is_drafted:
+                claimed[("activity", key)] = activity_id(key)
+        for key, _, drafted_rule, _ in fit_proposed:
+            if drafted_rule == is_drafted:
+                claimed[("fit", key)] = fit_id(key)
+
     con.execute(
         "create or replace temp table candidate_keys (name varchar,"
         " activity_type varchar, activity_key varchar, activity_value varchar)"
     )
-    for kind, key, value in activity_candidates(con, until):
-        rule_id = ids.claim(f"{new_id}_{slug(kind, key, value)}")
+    for key in activity_keys:
+        kind, match_key, value = key
+        rule_id = claimed[("activity", key)]
         con.execute(
             "insert into candidate_keys values (?, ?, ?, ?)",
-            [rule_id, kind, key, value],
+            [rule_id, kind, match_key, value],
         )
         decays[rule_id] = True
         rule = {
             "rule_id": rule_id,
             "activity_type": kind,
-            "match_key": key or "",
+            "match_key": match_key or "",
             "match_value": value or "",
             "category": LEARNED_CATEGORY,
             "max_per_day": str(NEW_RULE_MAX_PER_DAY),
             "decays": "true",
         }
-        features.append(Feature("activity", rule, True))
+        features.append(
+            Feature(
+                "activity",
+                rule,
+                True,
+                drafted=key in set(every),
+                held=key in set(pool),
+            )
+        )
     make_hits(con)
     fit_columns = []
-    existing = [
-        rule for rule in fit_rules if rule["excludes_lead"].strip().lower() != "true"
-    ]
-    for rule, column in zip(
-        existing, existing_fit_columns(con, model_id, existing), strict=True
-    ):
+    for rule, column in zip(existing, existing_columns, strict=True):
         features.append(Feature("fit", rule, False, int(rule["points"])))
         fit_columns.append(column)
-    # A proposed rule matching the same leads as another, or exactly the
-    # others, says nothing new.
-    seen = {column.astype(bool).tobytes() for column in fit_columns}
-    seen |= {(~column.astype(bool)).tobytes() for column in fit_columns}
-    for attribute, operator, value, column in fit_candidates(con, outcome):
-        if column.tobytes() in seen:
-            continue
-        seen |= {column.tobytes(), (~column).tobytes()}
+    for key, column, is_drafted, is_held in fit_proposed:
+        attribute, operator, value = key
         rule = {
-            "rule_id": ids.claim(f"{new_id}_{slug(attribute, value or 'missing')}"),
+            "rule_id": claimed[("fit", key)],
             "attribute": attribute,
             "operator": operator,
             "value": value,
             "excludes_lead": "false",
         }
-        features.append(Feature("fit", rule, True))
+        features.append(Feature("fit", rule, True, drafted=is_drafted, held=is_held))
         fit_columns.append(column.astype(float))
     return features, decays, fit_columns
 
@@ -2022,15 +2165,36 @@ def calibrate(
         for kind, rules in (("activity", activity_rules), ("fit", fit_rules))
         for rule in rules
     }
+    # The chronological holdout: the draft measured on it is learnt, its
+    # rules proposed and its decay and penalties chosen, on the earlier
+    # training leads only.
+    split, later = holdout_split(con, outcome)
+    earlier = ~later
+    if min(outcome[earlier].sum(), (~outcome[earlier]).sum()) < FOLDS:
+        refuse(
+            f"Too few leads before the chronological holdout to learn from: the"
+            f" {int(earlier.sum())} training leads created by {split} hold"
+            f" {int(outcome[earlier].sum())} converted (calibration needs"
+            f" {FOLDS} converted and {FOLDS} not)."
+        )
     progress("proposing rules")
-    features, decays, fit_columns = build_features(
-        con, model_id, new_id, activity_rules, fit_rules, until, outcome, ids
+    every_feature, decays, every_fit_column = build_features(
+        con,
+        model_id,
+        new_id,
+        activity_rules,
+        fit_rules,
+        until,
+        outcome,
+        ids,
+        held_until=split,
+        held_leads=earlier,
     )
     score_table(
         con, "at_observed", "select lead_id, observed_date as score_date from training"
     )
-    progress(f"replaying {len(features)} features on {len(outcome)} leads")
-    replay = FeatureReplay(con, features, decays, fit_columns, "at_observed")
+    progress(f"replaying {len(every_feature)} features on {len(outcome)} leads")
+    replay = FeatureReplay(con, every_feature, decays, every_fit_column, "at_observed")
     matrices = {model["decay_days"]: replay.matrix(model)}
 
     def matrix_at(days: str) -> np.ndarray:
@@ -2043,11 +2207,25 @@ def calibrate(
             matrices[days] = replay.matrix({**model, "decay_days": days})
         return matrices[days]
 
+    # The draft's features (proposed on every training lead) and the held
+    # draft's (proposed on the leads before the holdout), as columns.
+    drafted = np.array([f.drafted for f in every_feature], dtype=bool)
+    held_columns = np.flatnonzero([f.held for f in every_feature])
+    features = [f for f in every_feature if f.drafted]
+    fit_columns = [
+        column
+        for column, feature in zip(
+            every_fit_column,
+            [f for f in every_feature if f.kind == "fit"],
+            strict=True,
+        )
+        if feature.drafted
+    ]
     original = matrix_at(model["decay_days"])
     grid = decay_grid(model)
     varies = [
         column
-        for column in range(original.shape[1])
+        for column in np.flatnonzero(drafted)
         if any(np.ptp(matrix_at(days)[:, column]) > 0 for days in grid[:1])
     ]
     if not varies:
@@ -2058,51 +2236,53 @@ def calibrate(
             f" proposed rule needs ({MIN_SUPPORT} training leads with it and"
             f" without it, {MIN_CONVERTED} converted)."
         )
-    prior = np.array([f.original_points or 0 for f in features], dtype=float)
-    is_fit = np.array([feature.kind == "fit" for feature in features], dtype=bool)
+    every_prior = np.array([f.original_points or 0 for f in every_feature], dtype=float)
+    every_is_fit = np.array([f.kind == "fit" for f in every_feature], dtype=bool)
+    prior, is_fit = every_prior[drafted], every_is_fit[drafted]
     categories = {
         r["category"]: r["max_points"]
         for r in rows["score_categories"]
         if r["model_id"] == model_id
     }
-    before = original_scores(model, features, original, categories)
+    before = original_scores(model, every_feature, original, categories)
 
-    # The chronological holdout: learnt on the earlier training leads only,
-    # measured on the later ones against the model.
-    split, later = holdout_split(con, outcome)
-    earlier = ~later
-    if min(outcome[earlier].sum(), (~outcome[earlier]).sum()) < FOLDS:
-        refuse(
-            f"Too few leads before the chronological holdout to learn from: the"
-            f" {int(earlier.sum())} training leads created by {split} hold"
-            f" {int(outcome[earlier].sum())} converted (calibration needs"
-            f" {FOLDS} converted and {FOLDS} not)."
-        )
+    earlier_rows = np.flatnonzero(earlier)
+
+    def held_matrix(days: str) -> np.ndarray:
+        """The held draft's features of the leads before the holdout."""
+        return matrix_at(days)[np.ix_(earlier_rows, held_columns)]
+
+    held_prior, held_is_fit = every_prior[held_columns], every_is_fit[held_columns]
     progress(f"choosing the decay and penalties on the leads created by {split}")
     chosen = search(
-        lambda days: matrix_at(days)[earlier],
+        held_matrix,
         grid,
         outcome[earlier],
-        prior,
-        is_fit,
+        held_prior,
+        held_is_fit,
         lambda text: progress(f"cross-validating {text}"),
     )
-    matrix = matrix_at(chosen.decay_days)
-    held, _ = fit(matrix[earlier], outcome[earlier], prior, is_fit, chosen)
-    held_points = to_points(
-        held, points_to_double_odds(matrix[earlier] @ held, before[earlier])
+    held_earlier = held_matrix(chosen.decay_days)
+    held_later = matrix_at(chosen.decay_days)[
+        np.ix_(np.flatnonzero(later), held_columns)
+    ]
+    held, held_intercept = fit(
+        held_earlier, outcome[earlier], held_prior, held_is_fit, chosen
     )
+    held_per_doubling = points_to_double_odds(held_earlier @ held, before[earlier])
+    held_points = to_points(held, held_per_doubling)
     plain_chosen = plain_search(
-        matrix[earlier], outcome[earlier], is_fit, chosen.decay_days
+        held_earlier, outcome[earlier], held_is_fit, chosen.decay_days
     )
-    plain_held, _ = fit(matrix[earlier], outcome[earlier], None, is_fit, plain_chosen)
+    plain_held, _ = fit(held_earlier, outcome[earlier], None, held_is_fit, plain_chosen)
     holdout = Measured(
         f"the {int(later.sum())} training leads created after {split}",
         outcome[later],
         before[later],
-        matrix[later] @ held_points,
-        matrix[later] @ plain_held,
+        held_later @ held_points,
+        held_later @ plain_held,
     )
+    del held_earlier, held_later
     holdout_parent, holdout_draft, _ = holdout.aucs()
     if math.isnan(holdout_draft) or math.isnan(holdout_parent):
         refuse(
@@ -2119,6 +2299,7 @@ def calibrate(
         )
 
     progress("learning on every training lead")
+    matrix = matrix_at(chosen.decay_days)[:, drafted]
     log_odds, intercept = fit(matrix, outcome, prior, is_fit, chosen)
     model_learnt = {**model, "decay_days": chosen.decay_days}
     per_doubling = points_to_double_odds(matrix @ log_odds, before)
@@ -2132,6 +2313,14 @@ def calibrate(
         refuse(
             f"Every point of {new_id} rounds to 0 ({per_doubling} points double the"
             " odds): the training leads show no signal worth a point."
+        )
+    auc_before, auc_after = auc(before, outcome), auc(after, outcome)
+    if not auc_after > auc_before:
+        refuse(
+            f"{new_id} is no better than {model_id} on the training leads: on the"
+            f" {len(outcome)} leads created by {until} ({int(outcome.sum())}"
+            f" converted) it ranks at AUC {auc_after:.3f}, {model_id} at"
+            f" {auc_before:.3f}."
         )
     progress("replaying the scores for the bands")
     rises = score_rises(
@@ -2200,13 +2389,20 @@ def calibrate(
                 later_learnt @ plain,
             )
 
+    if since is not None:
+        since_parent, since_draft, _ = since.aucs()
+        if not since_draft > since_parent:
+            warned.append(
+                f"{new_id} is no better than {model_id} on {since.label}"
+                f" (AUC {since_draft:.3f} against {since_parent:.3f}): do not"
+                " activate it on this evidence."
+            )
     activity_rows, fit_rows = new_rule_rows(new_id, features, excluding, copied)
     used = sorted({row["category"] for row in activity_rows})
     category_rows = [
         {"model_id": new_id, "category": category, "max_points": ""}
         for category in used
     ]
-    auc_before, auc_after = auc(before, outcome), auc(after, outcome)
     model_row = {
         **model_learnt,
         "model_id": new_id,
@@ -2308,17 +2504,25 @@ def calibrate(
         file.replace_model(new_id, written[name])
         file.write()
     plot = seeds / f"{new_id}.png"
-    shown = since if since is not None else holdout
+    # Each model's probabilities as learnt on the leads before the ones
+    # shown: on the leads after training, the draft's regression and the
+    # model's scores fitted on every training lead; on the holdout, the held
+    # draft's (its own intercept and scale) and the model's fitted on the
+    # earlier leads.
+    if since is not None:
+        shown, fitted_on = since, np.ones(len(outcome), dtype=bool)
+        shift, scale = intercept, per_doubling
+    else:
+        shown, fitted_on = holdout, earlier
+        shift, scale = held_intercept, held_per_doubling
     parent_scale = LogisticRegression(C=1e6, solver=SOLVER, max_iter=1_000).fit(
-        before[:, None], outcome
+        before[fitted_on][:, None], outcome[fitted_on]
     )
     plot_calibration(
         plot,
         shown,
         lambda values: parent_scale.predict_proba(values[:, None])[:, 1],
-        lambda values: (
-            1 / (1 + np.exp(-(intercept + values * math.log(2) / per_doubling)))
-        ),
+        lambda values: 1 / (1 + np.exp(-(shift + values * math.log(2) / scale))),
         (model_id, new_id),
     )
     report.append(f"Wrote draft {new_id} into {seeds}, its calibration plot to {plot}.")

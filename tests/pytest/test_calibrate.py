@@ -627,7 +627,7 @@ def test_every_rule_id_written_is_unique(
     with (seeds / "fit_rules.csv").open("a") as file:
         file.write("signal_calibrated_job_title,other,job_title,equals,x,1,false,x\n")
 
-    def candidates(con, outcome: np.ndarray) -> list:
+    def candidates(con, outcome: np.ndarray, among=None, attributes=None) -> list:
         index = np.arange(len(outcome))
         return [
             ("job_title", "equals", value, outcome | (index % step == 0))
@@ -1134,7 +1134,7 @@ def test_proposed_fit_rules_include_the_words_of_a_title() -> None:
         + ", ".join(f"('L{n:03d}', '{title}')" for n, title in enumerate(titles))
         + ") as t (lead_id, job_title)"
     )
-    for column in ("department", "industry", "country", "email_domain"):
+    for column in ("department", "industry", "country", "city", "email_domain"):
         con.execute(f"alter table marts.dim_leads add column {column} varchar")
     con.execute("alter table marts.dim_leads add column company_size integer")
     con.execute("create temp table training as select lead_id from marts.dim_leads")
@@ -1154,3 +1154,150 @@ def test_proposed_fit_rules_include_the_words_of_a_title() -> None:
         proposed[("job_title", "like", "%sales%")].tolist()
         == [True] * 70 + [False] * 30
     )
+
+
+def candidates_warehouse(
+    titles: list[str], cities: list[str | None]
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse of 200 training leads, L000 to L199, for the
+    candidate queries: the leads' titles and cities, no activity yet."""
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.dim_leads (lead_id varchar, job_title varchar,"
+        " department varchar, industry varchar, country varchar, city varchar,"
+        " email_domain varchar, company_size integer)"
+    )
+    con.executemany(
+        "insert into marts.dim_leads (lead_id, job_title, city) values (?, ?, ?)",
+        [
+            [f"L{n:03d}", title, city]
+            for n, (title, city) in enumerate(zip(titles, cities, strict=True))
+        ],
+    )
+    return con
+
+
+def test_the_holdout_draft_proposes_rules_from_the_earlier_leads_only() -> None:
+    """200 training leads: L000-L099 created in January (before the
+    holdout), L100-L199 in March. L000-L039 are "Geschäftsführer" (6 of
+    them converted), L100-L139 "Founder" in München (10 converted), the
+    others "Analyst" with no city. Among every lead, founder, München,
+    a missing city and geschäftsführer have the support (a word of any
+    alphabet, not "gesch" and "ftsf"); among the January leads only
+    geschäftsführer does: the holdout's outcomes propose nothing the draft
+    measured on it has. The same for activities: 40 March leads (10
+    converted) viewed /late, 40 January ones (6 converted) /early."""
+    titles = ["Geschäftsführer"] * 40 + ["Analyst"] * 60
+    titles += ["Founder"] * 40 + ["Analyst"] * 60
+    cities = [None] * 100 + ["München"] * 40 + [None] * 60
+    con = candidates_warehouse(titles, cities)
+    outcome = np.zeros(200, dtype=bool)
+    outcome[:6] = outcome[100:110] = True
+    january = np.arange(200) < 100
+    con.execute(
+        "create temp table training as select lead_id,"
+        " case when lead_id < 'L100' then date '2026-01-15'"
+        " else date '2026-03-15' end as created_date,"
+        " lead_id in (select 'L' || lpad(n::varchar, 3, '0') from"
+        " (select unnest([0,1,2,3,4,5,100,101,102,103,104,105,106,107,108,109]) as n))"
+        " as is_converted from marts.dim_leads"
+    )
+    assert con.execute(
+        "select count(*) from training where is_converted"
+    ).fetchone() == (16,)
+
+    def keys(candidates: list) -> list[tuple[str, str, str]]:
+        return sorted(candidate[:3] for candidate in candidates)
+
+    every = keys(calibrate.fit_candidates(con, outcome))
+    assert every == [
+        ("city", "equals", "münchen"),
+        ("city", "is_missing", ""),
+        ("job_title", "equals", "founder"),
+        ("job_title", "equals", "geschäftsführer"),
+        ("job_title", "like", "%founder%"),
+        ("job_title", "like", "%geschäftsführer%"),
+    ]
+    assert keys(calibrate.fit_candidates(con, outcome, january)) == [
+        ("job_title", "equals", "geschäftsführer"),
+        ("job_title", "like", "%geschäftsführer%"),
+    ]
+    # The matches are over every lead, also when counted among some.
+    (_, _, _, matched), _ = calibrate.fit_candidates(con, outcome, january)
+    assert np.flatnonzero(matched).tolist() == list(range(40))
+
+    con.execute(
+        "create temp table activities as select"
+        " 'web:' || lead_id as activity_id, lead_id, 'web.page_view' as activity_type,"
+        " case when lead_id < 'L100' then '/early' else '/late' end as activity_key,"
+        " null::varchar as activity_value, date '2026-04-20' as counts_from,"
+        " true as is_observed"
+        " from training where lead_id < 'L040' or lead_id between 'L100' and 'L139'"
+    )
+    con.execute(
+        "create temp table rule_hits (lead_id varchar, rule_id varchar,"
+        " activity_id varchar, is_observed boolean)"
+    )
+    every, pool = calibrate.activity_candidates(
+        con, dt.date(2026, 4, 30), dt.date(2026, 1, 31)
+    )
+    # Every lead: any page view (80 leads), /early (40, 6 converted), /late
+    # (40, 10). The January leads: the page views are the /early ones, one
+    # rule (the broader kept).
+    assert every == [
+        ("web.page_view", None, None),
+        ("web.page_view", "/early", None),
+        ("web.page_view", "/late", None),
+    ]
+    assert pool == [("web.page_view", None, None)]
+    # Without a split, both lists are every lead's.
+    assert calibrate.activity_candidates(con, dt.date(2026, 4, 30)) == (every, every)
+
+
+def test_the_search_keeps_enough_of_a_rare_outcome_for_its_folds() -> None:
+    """20,000 leads, 5 converted: a sample of 10,000 at the same share kept
+    2 or 3 of them, too few for 3 folds (scikit-learn raised). Every
+    converted lead is kept, and half of the others."""
+    outcome = np.zeros(20_000, dtype=bool)
+    outcome[[10, 4_000, 9_000, 15_000, 19_999]] = True
+    rows = calibrate.search_rows(outcome)
+    assert outcome[rows].sum() == 5
+    assert (~outcome[rows]).sum() == 9_998
+    folds = calibrate.folds_of(outcome[rows])
+    assert all(outcome[rows][test].any() for _, test in folds)
+
+
+def test_a_draft_no_better_in_sample_refuses(
+    calibrated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The draft learnt on every training lead must rank them better than
+    its model: here the final fit is turned against the outcome (the held
+    draft, fitted on fewer leads, is left as it is, so the holdout passes),
+    and calibration refuses, says why and writes nothing."""
+    project, _, _ = calibrated
+    seeds = tmp_path / "seeds"
+    shutil.copytree(project.root / "seeds", seeds)
+    before = {path.name: path.read_bytes() for path in seeds.iterdir()}
+    learnt = calibrate.fit
+    drafts = []  # the fits with the prior: the held draft's, then the draft's
+
+    def inverted(matrix, outcome, prior, *rest):
+        log_odds, intercept = learnt(matrix, outcome, prior, *rest)
+        if prior is None:
+            return log_odds, intercept
+        drafts.append(len(outcome))
+        return (-log_odds if len(drafts) == 2 else log_odds), intercept
+
+    monkeypatch.setattr(calibrate, "fit", inverted)
+    os.environ["LEAD_SCORING_DUCKDB"] = str(project.warehouse)
+    with pytest.raises(SystemExit) as refused:
+        calibrate.main([*signal_arguments(seeds), "--quiet"])
+    assert re.search(
+        r"signal_calibrated is no better than signal on the training leads: on the"
+        rf" \d+ leads created by {TRAIN_UNTIL} \(\d+ converted\) it ranks at"
+        r" AUC 0\.[0-4]\d\d, signal at 0\.\d{3}\. Nothing written\.$",
+        refused.value.code,
+    ), refused.value.code
+    assert len(drafts) == 2 and drafts[0] < drafts[1]  # the holdout passed
+    assert {path.name: path.read_bytes() for path in seeds.iterdir()} == before
