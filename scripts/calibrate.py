@@ -45,6 +45,10 @@ RECENT_DAYS = 30
 # model's scores do not vary (otherwise the scale follows their spread):
 # whole points fine enough for the rounding to keep the ranking.
 DEFAULT_POINTS_TO_DOUBLE_ODDS = 20
+# The standard deviation of the calibrated scores of the training leads
+# when the original model's do not vary (it has no rule that matched): the
+# spread of a 0-100 score.
+DEFAULT_SCORE_SPREAD = 15
 # A proposed activity rule counts one activity a day and three in a lifetime.
 NEW_RULE_MAX_PER_DAY = 1
 NEW_RULE_MAX_COUNT = 3
@@ -1142,15 +1146,19 @@ def fit(
 def points_to_double_odds(log_odds: np.ndarray, original: np.ndarray) -> int:
     """The whole number of points that doubles the odds of converting: the
     one that spreads the calibrated scores of the training leads as widely
-    as the original model's (the same standard deviation). The points stay
-    on the scale the analyst knows, and fine enough that rounding each rule
-    to whole points keeps the ranking (at a fixed 20 points, a weak signal
-    gave rules of 1 or 2 points and rounding undid the regression). At
-    least DEFAULT_POINTS_TO_DOUBLE_ODDS, and that when either spread is
-    nothing but rounding noise."""
+    as the original model's (the same standard deviation), or, when the
+    original's scores do not vary (a model without rules that match, or a
+    spread that is nothing but rounding noise), DEFAULT_SCORE_SPREAD points.
+    The points stay on the scale the analyst knows, and fine enough that
+    rounding each rule to whole points keeps the ranking (at a fixed 20
+    points, a weak or strongly shrunk signal gave rules of 0 to 2 points and
+    rounding undid the regression). At least DEFAULT_POINTS_TO_DOUBLE_ODDS,
+    and that when the calibrated scores do not vary."""
     spread, learnt = original.std(), log_odds.std()
-    if learnt <= 1e-9 or spread <= 1e-9:
+    if learnt <= 1e-9:
         return DEFAULT_POINTS_TO_DOUBLE_ODDS
+    if spread <= 1e-9:
+        spread = DEFAULT_SCORE_SPREAD
     per_doubling = round(spread / learnt * math.log(2))
     return max(DEFAULT_POINTS_TO_DOUBLE_ODDS, per_doubling)
 

@@ -389,12 +389,23 @@ def test_the_points_spread_the_scores_as_the_original_model() -> None:
     assert per_doubling == 208
     points = calibrate.to_points(np.array([0.05, 0.1, -0.02]), per_doubling)
     assert points.tolist() == [15, 30, -6]
-    # An original model whose scores do not vary gives no scale: 20 points;
-    # so do scores that vary by rounding noise (a standard deviation of
-    # 5.6e-17 for ten scores of 0.3) and a spread that would make a doubling
-    # fewer points (0.5 against 0.5: 1 point a doubling, too coarse).
-    assert calibrate.points_to_double_odds(np.array([0.0, 1.0]), np.zeros(2)) == 20
+    # An original model whose scores do not vary (no rule matched, or
+    # scores that vary by rounding noise: a standard deviation of 5.6e-17
+    # for ten scores of 0.3) gives no scale: the calibrated scores spread
+    # 15 points. Log-odds 0 and 0.01 (a strongly shrunk perfect signal:
+    # standard deviation 0.005) make 15 / 0.005 x ln 2 = 2079.4 points a
+    # doubling, so the rule is 0.01 x 2079 / ln 2 = 30 points (at 20 points
+    # a doubling it rounded to 0, and a draft of the signal was refused).
+    tiny = calibrate.points_to_double_odds(np.array([0.0, 0.01]), np.zeros(2))
+    assert tiny == 2079
+    assert calibrate.to_points(np.array([0.01]), tiny).tolist() == [30]
     noise = np.full(10, 0.3)
+    assert calibrate.points_to_double_odds(np.array([0.0, 0.01]), noise) == 2079
+    # At least 20 points (0.5 against a spread of 15: 21; 0.5 against 0.5:
+    # 1 point a doubling, too coarse), and 20 when the calibrated scores do
+    # not vary.
+    assert calibrate.points_to_double_odds(np.array([0.0, 1.0]), np.zeros(2)) == 21
+    assert calibrate.points_to_double_odds(np.zeros(3), np.arange(3.0)) == 20
     assert calibrate.points_to_double_odds(np.arange(10.0), noise) == 20
     assert calibrate.points_to_double_odds(noise, np.arange(10.0)) == 20
     assert calibrate.points_to_double_odds(np.array([0, 1.0]), np.array([0, 1.0])) == 20
@@ -1301,3 +1312,151 @@ def test_a_draft_no_better_in_sample_refuses(
     ), refused.value.code
     assert len(drafts) == 2 and drafts[0] < drafts[1]  # the holdout passed
     assert {path.name: path.read_bytes() for path in seeds.iterdir()} == before
+
+
+def test_a_model_with_no_rule_and_no_decay_on_sparse_non_ascii_data(
+    tmp_path: Path,
+) -> None:
+    """What a real history may hold, through the source contract: model
+    `bare` has no rule at all and decay_method none (its decay_days empty);
+    150 leads, most with no activity, titles and cities missing or
+    non-ASCII (every third lead is "Geschäftsführer" in "Zürich" and
+    converts), one page view before its lead was created, visits whose
+    cookie was identified after --train-until, and every _loaded_at the
+    same day, after it. The draft proposes the title (its parent scores
+    every lead 0: AUC 0.5), keeps no decay, and is written valid."""
+    project = make_project(tmp_path / "p")
+    write_seed(
+        project.root,
+        "scoring_models",
+        "model_id,model_name,description,owner,status,decay_method,decay_days,"
+        "decay_pct,min_score,max_score,activated_on",
+        ["bare,Bare,x,qa,active,none,,,,,2026-01-01"],
+    )
+    write_seed(
+        project.root,
+        "activity_rules",
+        "rule_id,model_id,activity_type,match_key,match_value,"
+        "min_duration_seconds,points,category,max_per_day,max_points,decays,"
+        "description",
+        [],
+    )
+    write_seed(project.root, "score_categories", "model_id,category,max_points", [])
+    write_seed(
+        project.root,
+        "fit_rules",
+        "rule_id,model_id,attribute,operator,value,points,excludes_lead,description",
+        [],
+    )
+    write_seed(
+        project.root,
+        "score_groups",
+        "model_id,group_name,min_score,max_score,is_sales_ready,sort_order",
+        ["bare,cold,,10,false,1", "bare,hot,10,,true,2"],
+    )
+    write_seed(
+        project.root,
+        "routing_rules",
+        "model_id,group_name,on_event,action,target,sla_hours,description",
+        ["bare,hot,enter,route_to_sales,sdr,24,x"],
+    )
+    loaded = "2026-07-01 00:00:00"
+    leads, changes, events, identities = [], [], [], []
+    for number in range(150):
+        created = dt.date(2026, 1, 1) + dt.timedelta(days=number % 59)
+        lead = f"N{number:03d}"
+        converts = number % 3 == 0
+        leads.append(
+            {
+                "lead_id": lead,
+                "job_title": "Geschäftsführer" if converts else None,
+                "city": "Zürich" if converts else None,
+                "created_at": at(created, 9),
+                "updated_at": at(created, 9),
+                "_loaded_at": loaded,
+            }
+        )
+        if converts:
+            changes.append(
+                {
+                    "lead_id": lead,
+                    "stage": "Sales Qualified",
+                    "changed_at": at(created + dt.timedelta(days=20)),
+                    "_loaded_at": loaded,
+                }
+            )
+        if number % 10 == 1:  # a visit, its cookie identified after training
+            events.append(
+                {
+                    "event_id": f"v{number}",
+                    "visitor_id": f"c{number}",
+                    "event_type": "page_view",
+                    "page_url": "https://example.com/preise",
+                    "occurred_at": at(created),
+                    "_loaded_at": loaded,
+                }
+            )
+            identities.append(
+                {
+                    "visitor_id": f"c{number}",
+                    "lead_id": lead,
+                    "identified_at": "2026-05-15 10:00:00",
+                    "_loaded_at": loaded,
+                }
+            )
+    events.append(  # before its lead was created
+        {
+            "event_id": "early",
+            "visitor_id": "c-early",
+            "lead_id": "N050",
+            "event_type": "page_view",
+            "page_url": "https://example.com/über-uns",
+            "occurred_at": "2025-12-01 10:00:00",
+            "_loaded_at": loaded,
+        }
+    )
+    load_sources(
+        project.warehouse,
+        {
+            "leads": leads,
+            "lead_stage_changes": changes,
+            "web_events": events,
+            "visitor_identities": identities,
+        },
+    )
+    project.build("--vars", AS_OF)
+    os.environ["LEAD_SCORING_DUCKDB"] = str(project.warehouse)
+    seeds = project.root / "seeds"
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        assert (
+            calibrate.main(
+                ["--model", "bare", "--train-until", TRAIN_UNTIL, "--seeds", str(seeds)]
+                + ["--quiet"]
+            )
+            == 0
+        )
+    report = output.getvalue()
+    assert "decay none - days (unchanged)" in report, report
+    holdout = next(line for line in report.splitlines() if "holdout: created" in line)
+    assert holdout.split()[-3] == "0.500", holdout  # the parent scores all 0
+    (model,) = rows(seeds / "scoring_models.csv", "bare_calibrated")
+    assert (model["decay_method"], model["decay_days"]) == ("none", "")
+    fit = {
+        (row["attribute"], row["operator"], row["value"]): int(row["points"])
+        for row in rows(seeds / "fit_rules.csv", "bare_calibrated")
+    }
+    # The title and the city match the same leads: one of them is proposed.
+    assert (
+        fit
+        == {
+            ("job_title", "equals", "geschäftsführer"): fit[
+                ("job_title", "equals", "geschäftsführer")
+            ]
+        }
+        and min(fit.values()) > 0
+    ), fit
+    # No activity was known by TRAIN_UNTIL but the early page view.
+    assert rows(seeds / "activity_rules.csv", "bare_calibrated") == []
+    assert validate_seeds.validate(seeds) == []
+    assert (seeds / "bare_calibrated.png").is_file()
