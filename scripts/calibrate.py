@@ -219,6 +219,12 @@ def warehouse_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
         "select max(scored_as_of) from marts.fct_lead_scores"
     ).fetchone()
     if as_of is None:
+        (leads,) = con.execute("select count(*) from marts.dim_leads").fetchone()
+        if leads == 0:
+            raise SystemExit(
+                "The warehouse has no lead (marketing.leads was empty when it was"
+                " built): nothing to learn from. Nothing written."
+            )
         raise SystemExit("The warehouse has no scores: run dbt build first.")
     return as_of
 

@@ -1460,3 +1460,22 @@ def test_a_model_with_no_rule_and_no_decay_on_sparse_non_ascii_data(
     assert rows(seeds / "activity_rules.csv", "bare_calibrated") == []
     assert validate_seeds.validate(seeds) == []
     assert (seeds / "bare_calibrated.png").is_file()
+
+
+def test_a_warehouse_without_leads_is_named() -> None:
+    """An empty marketing.leads builds a warehouse with no score: the
+    refusal names the empty table, not a build to run."""
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute("create table marts.fct_lead_scores (scored_as_of date)")
+    con.execute("create table marts.dim_leads (lead_id varchar)")
+    with pytest.raises(SystemExit) as refused:
+        calibrate.warehouse_as_of(con)
+    assert refused.value.code == (
+        "The warehouse has no lead (marketing.leads was empty when it was built):"
+        " nothing to learn from. Nothing written."
+    )
+    con.execute("insert into marts.dim_leads values ('L1')")
+    with pytest.raises(SystemExit) as refused:
+        calibrate.warehouse_as_of(con)
+    assert refused.value.code == "The warehouse has no scores: run dbt build first."
