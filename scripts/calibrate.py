@@ -2043,6 +2043,19 @@ def big_changes(
     return warnings_
 
 
+def worse_after_training(since: Measured, new_id: str, model_id: str) -> list[str]:
+    """A warning when the draft ranks the leads after training no better
+    than its model (not a refusal: they are measured, never learnt from)."""
+    parent, draft, _ = since.aucs()
+    if draft > parent:
+        return []
+    return [
+        f"{new_id} is no better than {model_id} on {since.label}"
+        f" (AUC {draft:.3f} against {parent:.3f}): do not activate it on this"
+        " evidence."
+    ]
+
+
 def deciles(predicted: np.ndarray, outcome: np.ndarray) -> tuple[list, list]:
     """Mean predicted and observed conversion in each tenth of the leads by
     predicted conversion (ties in lead order)."""
@@ -2404,13 +2417,7 @@ def calibrate(
             )
 
     if since is not None:
-        since_parent, since_draft, _ = since.aucs()
-        if not since_draft > since_parent:
-            warned.append(
-                f"{new_id} is no better than {model_id} on {since.label}"
-                f" (AUC {since_draft:.3f} against {since_parent:.3f}): do not"
-                " activate it on this evidence."
-            )
+        warned += worse_after_training(since, new_id, model_id)
     activity_rows, fit_rows = new_rule_rows(new_id, features, excluding, copied)
     used = sorted({row["category"] for row in activity_rows})
     category_rows = [

@@ -1479,3 +1479,26 @@ def test_a_warehouse_without_leads_is_named() -> None:
     with pytest.raises(SystemExit) as refused:
         calibrate.warehouse_as_of(con)
     assert refused.value.code == "The warehouse has no scores: run dbt build first."
+
+
+def test_a_draft_no_better_after_training_is_warned_about() -> None:
+    """Four leads after training, two converted: the model ranks them
+    perfectly (AUC 1), the draft in reverse (AUC 0): a warning; a draft
+    that ranks them perfectly too is no better either; one better is not
+    warned about."""
+    outcome = np.array([True, True, False, False])
+    perfect, reverse = np.array([4.0, 3, 2, 1]), np.array([1.0, 2, 3, 4])
+    label = "the 4 leads created after 2026-04-30"
+    warned = calibrate.worse_after_training(
+        calibrate.Measured(label, outcome, perfect, reverse, reverse),
+        "m_calibrated",
+        "m",
+    )
+    assert warned == [
+        "m_calibrated is no better than m on the 4 leads created after 2026-04-30"
+        " (AUC 0.000 against 1.000): do not activate it on this evidence."
+    ]
+    same = calibrate.Measured(label, outcome, perfect, perfect, perfect)
+    assert len(calibrate.worse_after_training(same, "m_calibrated", "m")) == 1
+    better = calibrate.Measured(label, outcome, reverse, perfect, perfect)
+    assert calibrate.worse_after_training(better, "m_calibrated", "m") == []
