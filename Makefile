@@ -20,7 +20,7 @@ CALIBRATE_READY := $(VENV)/.calibrate-installed
 # and the calibration.
 TEST_READY := $(VENV)/.test-extras-installed
 
-.PHONY: run run-locked daily dagster dashboard validate calibrate test test-spark test-dashboard bench dag lint build-test integration-test pytest demo-data clean
+.PHONY: test-deps run run-locked daily dagster dashboard validate calibrate test test-spark test-dashboard bench dag lint build-test integration-test pytest demo-data clean
 
 $(BIN)/dbt: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ $(DASHBOARD_READY): pyproject.toml $(BIN)/dbt
 $(BROWSER_READY): pyproject.toml $(DASHBOARD_READY)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,dashboard,browser]'
 	touch $@
+
+# Everything the checks of .ci/run need, installed before they start side
+# by side (two pip runs must not write one .venv at once).
+test-deps: $(TEST_READY) $(SPARK_READY) $(BROWSER_READY)
 
 $(CALIBRATE_READY): pyproject.toml $(BIN)/dbt
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,calibrate]'
@@ -125,8 +129,13 @@ integration-test: $(BIN)/dbt
 	cd integration_tests && INTEGRATION_DUCKDB=target/own_seeds.duckdb \
 		$(IT_DBT) build --quiet --vars '{own_seeds: true}'
 
+# One pytest worker per core (PYTEST_WORKERS=0: no workers), each test
+# file on one worker: a file's module-scoped builds are made once; builds
+# that tests of several files start from are shared by the workers
+# (tests/pytest/conftest.py, docs/testing.md).
+PYTEST_WORKERS ?= logical
 pytest: $(TEST_READY)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25
 
 # The dashboard (dashboard/app.py, docs/dashboard.md) on the published copy
 # of the marts that make run writes; PORT=8502 for another port.

@@ -36,6 +36,9 @@ Row = tuple[object, ...]
 
 
 def dbt(*args: str) -> None:
+    """dbt on the project, its target/ and logs/ in the work folder (set by
+    main): the check can run beside other dbt commands on the checkout,
+    as in .ci/run, without sharing their manifest or partial parse."""
     result = dbtRunner().invoke(
         [*args, "--project-dir", str(REPO), "--profiles-dir", str(REPO)]
     )
@@ -202,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     warehouse = workdir / "duckdb.duckdb"
     os.environ["LEAD_SCORING_DUCKDB"] = str(warehouse)
     os.environ["LEAD_SCORING_SPARK_DIR"] = str(workdir / "spark")
+    os.environ["DBT_TARGET_PATH"] = str(workdir / "target")
+    os.environ["DBT_LOG_PATH"] = str(workdir / "logs")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     variables = f"{{as_of: '{args.as_of}'}}"
 

@@ -1,9 +1,11 @@
 """Helpers for the pytest suite: a throwaway copy of the dbt project, a
-DuckDB warehouse loaded with hand-made rows of the source contract, and dbt
-driven in-process through dbtRunner."""
+DuckDB warehouse loaded with hand-made rows of the source contract, dbt
+driven in-process through dbtRunner, and builds that several tests start
+from, made once a run and copied (SharedBuilds)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -242,6 +244,74 @@ def make_project(root: Path) -> Project:
     shutil.copytree(REPO / "tests" / "dbt", root / "tests" / "dbt")
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     return Project(root)
+
+
+class SharedBuilds:
+    """Builds that several tests start from, each made once a run and copied
+    into the tests' projects.
+
+    A test that starts from the same seeds, sources and dbt invocations as
+    others gets a copy of the project folder (seeds, warehouse with its WAL,
+    target/) that the first of them built, instead of building it again:
+    the copy holds what its own build would have left. Under pytest-xdist
+    the workers share the builds: the first worker to ask builds, under a
+    lock; the others wait for it and copy. A build that fails is not kept,
+    so every test that asks for it fails with dbt's message."""
+
+    def __init__(self, root: Path, scratch: pytest.TempPathFactory) -> None:
+        self.root = root
+        self.scratch = scratch
+
+    def project(
+        self, name: str, setup: Callable[[Project], object], root: Path
+    ) -> Project:
+        """The project that setup(project) leaves, built once under name (one
+        name, one setup), copied into root (emptied first; a test's working
+        directory in it stays valid)."""
+        built = self.built(name, setup)
+        root.mkdir(parents=True, exist_ok=True)
+        for item in root.iterdir():
+            if item.is_dir() and not item.is_symlink():
+                shutil.rmtree(item)
+            else:
+                item.unlink()
+        shutil.copytree(built, root, dirs_exist_ok=True)
+        return Project(root)
+
+    def built(self, name: str, setup: Callable[[Project], object]) -> Path:
+        folder = self.root / name
+        with (self.root / f"{name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (folder / "done").exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                building = make_project(self.scratch.mktemp(name) / "project")
+                previous = os.environ.get("LEAD_SCORING_DUCKDB")
+                try:
+                    setup(building)
+                finally:
+                    if previous is None:
+                        os.environ.pop("LEAD_SCORING_DUCKDB", None)
+                    else:
+                        os.environ["LEAD_SCORING_DUCKDB"] = previous
+                # A copy that no DuckDB ever opens, taken as Project.copy
+                # does (the dbt run in this process still holds the file).
+                shutil.copytree(
+                    building.root,
+                    folder / "project",
+                    ignore=shutil.ignore_patterns("logs"),
+                )
+                (folder / "done").touch()
+        return folder / "project"
+
+
+@pytest.fixture(scope="session")
+def shared_builds(tmp_path_factory: pytest.TempPathFactory) -> SharedBuilds:
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the folder of this run, shared by its workers
+    root = base / "shared-builds"
+    root.mkdir(exist_ok=True)
+    return SharedBuilds(root, tmp_path_factory)
 
 
 @pytest.fixture

@@ -20,12 +20,12 @@ from conftest import (
     CONTRACT,
     REPO,
     Project,
+    SharedBuilds,
     assert_same_marts,
     failures,
-    make_project,
     write_seed,
 )
-from test_hand_scored import email, load_hand_data, web, write_hand_model
+from test_hand_scored import email, hand_built, load_hand_data, web, write_hand_model
 
 AS_OF = "{as_of: '2026-03-20'}"
 
@@ -272,10 +272,10 @@ def test_values_that_do_not_cast_are_quarantined_and_the_rest_builds(
     ) == [("Marketing Director", None)]
 
 
-def test_only_the_crm_sync_holds_email_addresses(project: Project) -> None:
-    write_hand_model(project)
-    load_hand_data(project)
-    project.build("--vars", AS_OF)
+def test_only_the_crm_sync_holds_email_addresses(
+    project: Project, shared_builds: SharedBuilds
+) -> None:
+    hand_built(shared_builds, project.root, "2026-03-20")
     columns = project.query(
         "select table_name, column_name from information_schema.columns"
         " where table_schema = 'marts' and column_name like '%email%'"
@@ -287,12 +287,12 @@ def test_only_the_crm_sync_holds_email_addresses(project: Project) -> None:
     ]
 
 
-def test_publish_copies_every_mart_the_ledger_view_too(project: Project) -> None:
+def test_publish_copies_every_mart_the_ledger_view_too(
+    project: Project, shared_builds: SharedBuilds
+) -> None:
     """The published copy holds every mart as a table, the points ledger (a
     view in the warehouse) with the same rows."""
-    write_hand_model(project)
-    load_hand_data(project)
-    project.build("--vars", AS_OF)
+    hand_built(shared_builds, project.root, "2026-03-20")
     published = project.publish(project.root / "published.duckdb")
     con = duckdb.connect(str(published), read_only=True)
     try:
@@ -335,18 +335,17 @@ def dbt_process(project: Project, as_of: str, log_path: Path) -> subprocess.Pope
 
 
 def test_a_run_killed_mid_build_is_repaired_by_the_next(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, shared_builds: SharedBuilds
 ) -> None:
     """Score 03-10, add activity, then kill the 03-20 build (SIGKILL) right
     after it wrote the incremental score state. Running 03-20 again gives
     the marts of a project that ran it without interruption."""
     later_visits = [web("w10", "vA", "A", "/pricing", 700, "2026-03-15 10:00:00")]
 
-    clean = make_project(tmp_path / "clean")
+    # Both start from the hand data built as of 03-10 (one shared build).
+    hand_built(shared_builds, project.root, "2026-03-10")
+    clean = hand_built(shared_builds, tmp_path / "clean", "2026-03-10")
     for each in (project, clean):
-        write_hand_model(each)
-        load_hand_data(each)
-        each.build("--vars", "{as_of: '2026-03-10'}")
         each.append("web_events", later_visits)
     clean.build("--vars", AS_OF)
 
@@ -403,12 +402,12 @@ def test_a_second_writer_stops_with_a_clear_message(tmp_path: Path) -> None:
     assert third.returncode == 0
 
 
-def test_a_broken_seed_rebuilds_nothing(project: Project) -> None:
+def test_a_broken_seed_rebuilds_nothing(
+    project: Project, shared_builds: SharedBuilds
+) -> None:
     """Bands with a gap fail the seed test: dbt build stops before the models,
     and the marts of the last good run stay as they were."""
-    write_hand_model(project)
-    load_hand_data(project)
-    project.build("--vars", AS_OF)
+    hand_built(shared_builds, project.root, "2026-03-20")
     before = project.marts()
     write_seed(
         project.root,

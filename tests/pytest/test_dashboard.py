@@ -30,10 +30,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import REPO, Project
+from conftest import REPO, Project, SharedBuilds
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
-from test_routing_and_feedback import build_routed
+from test_routing_and_feedback import routed_copy
 
 APP = REPO / "dashboard" / "app.py"
 PAGES = [
@@ -45,11 +45,14 @@ PAGES = [
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path]:
-    """The routed dataset, built once, and its published copy (published
-    from a copy of the warehouse: the dbt run in this process holds it)."""
+def built(
+    tmp_path_factory: pytest.TempPathFactory, shared_builds: SharedBuilds
+) -> tuple[Project, Path]:
+    """The routed dataset (the build test_routing_and_feedback.py reads, made
+    once a run), and its published copy (published from a copy of the
+    warehouse, as a dbt run in this process may hold it)."""
     root = tmp_path_factory.mktemp("dashboard")
-    project = build_routed(root / "project")
+    project = routed_copy(shared_builds, root / "project")
     published = project.publish(root / "published.duckdb")
     return project, published
 

@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, Project, failures
-from test_hand_scored import load_hand_data, web, write_hand_model
+from conftest import REPO, Project, SharedBuilds, failures
+from test_hand_scored import hand_built, load_hand_data, web, write_hand_model
 
 sys.path.insert(0, str(REPO / "scripts"))
 import guards  # noqa: E402
@@ -28,11 +28,12 @@ LIMITS = {
 }
 
 
-def published_run(project: Project, tmp_path: Path) -> Path:
-    """Build as of 03-10 and publish: the last good run."""
-    write_hand_model(project)
-    load_hand_data(project)
-    project.build("--vars", AS_OF)
+def published_run(
+    project: Project, tmp_path: Path, shared_builds: SharedBuilds
+) -> Path:
+    """Build as of 03-10 (the hand data's shared build: hand_built) and
+    publish: the last good run."""
+    hand_built(shared_builds, project.root, "2026-03-10")
     return project.publish(tmp_path / "published.duckdb")
 
 
@@ -59,14 +60,14 @@ def run_guards(project: Project, published: Path, *flags: str):
 
 
 def test_a_loader_that_writes_us_dates_stops_the_run_until_it_is_fixed(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, shared_builds: SharedBuilds
 ) -> None:
     """Every lead's created_at as '03/01/2026 09:00 AM': 4 of 4 leads
     quarantined, so every CRM row of both models would be removed. The
     guard names the table, the reason and the share, exits 8, and passes
     only with --allow-mass-change; once the loader is fixed, the run
     passes again, as its rows equal the published ones."""
-    published = published_run(project, tmp_path)
+    published = published_run(project, tmp_path, shared_builds)
     project.query("alter table marketing.leads alter column created_at type varchar")
     project.query(
         "update marketing.leads set created_at = strftime("
@@ -99,12 +100,12 @@ def test_a_loader_that_writes_us_dates_stops_the_run_until_it_is_fixed(
 
 
 def test_a_bad_day_of_rows_stops_the_run_though_the_history_is_good(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, shared_builds: SharedBuilds
 ) -> None:
     """9 good web events, then 3 without a visitor_id: 3 of 12 (25%) of all
     rows is under a 30% limit, but 3 of the 3 rows added since the published
     run are quarantined, above 20%."""
-    published = published_run(project, tmp_path)
+    published = published_run(project, tmp_path, shared_builds)
     project.append(
         "web_events",
         [web(f"x{n}", None, "A", "/blog", 5, "2026-03-10 12:00:00") for n in range(3)],
@@ -134,11 +135,11 @@ def test_a_bad_day_of_rows_stops_the_run_though_the_history_is_good(
 
 
 def test_retiring_a_model_is_a_mass_change_and_a_quiet_day_is_not(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, shared_builds: SharedBuilds
 ) -> None:
     """The next day passes: decay moves scores inside their groups and D is
     new, which no CRM row is. `quiet` retired would remove its 3 rows."""
-    published = published_run(project, tmp_path)
+    published = published_run(project, tmp_path, shared_builds)
     project.build("--vars", "{as_of: '2026-03-11'}")
     assert check(project, published).stops == []
 
@@ -213,15 +214,13 @@ def test_a_model_id_with_a_quote_is_data_not_sql(project: Project) -> None:
 
 
 def test_a_seed_that_fails_to_load_or_to_test_leaves_the_ledger_as_it_was(
-    project: Project,
+    project: Project, shared_builds: SharedBuilds
 ) -> None:
     """A rule's description edited beside a duplicate rule id (the seed's
     unique test fails), then points 'ten' (the seed does not load): the
     build fails and every mart, the points ledger view included, is the
     last good build's."""
-    write_hand_model(project)
-    load_hand_data(project)
-    project.build("--vars", AS_OF)
+    hand_built(shared_builds, project.root, "2026-03-10")
     before = project.marts()
     rules = project.root / "seeds" / "activity_rules.csv"
     good = rules.read_text()

@@ -27,8 +27,10 @@ Cookie vZ is never identified: its /pricing visit is not scored.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from conftest import Project, load_sources, write_seed
+from conftest import Project, SharedBuilds, load_sources, write_seed
 
 
 def write_hand_model(project: Project) -> None:
@@ -234,12 +236,23 @@ def email(event_id, lead_id, event_type, occurred_at):
     }
 
 
+def hand_built(shared_builds: SharedBuilds, root: Path, as_of: str) -> Project:
+    """The hand-made model and data built as of as_of (YYYY-MM-DD) in root:
+    write_hand_model, load_hand_data, then dbt build. The build is made once
+    a run for each as_of and copied (conftest.SharedBuilds); other modules
+    start from it too."""
+
+    def build(project: Project) -> None:
+        write_hand_model(project)
+        load_hand_data(project)
+        project.build("--vars", f"{{as_of: '{as_of}'}}")
+
+    return shared_builds.project(f"hand-{as_of}", build, root)
+
+
 @pytest.fixture
-def hand_project(project: Project) -> Project:
-    write_hand_model(project)
-    load_hand_data(project)
-    project.build("--vars", "{as_of: '2026-03-10'}")
-    return project
+def hand_project(project: Project, shared_builds: SharedBuilds) -> Project:
+    return hand_built(shared_builds, project.root, "2026-03-10")
 
 
 def scores(project: Project) -> dict[str, tuple]:

@@ -13,18 +13,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import Project, assert_same_marts
-from test_hand_scored import load_hand_data, transitions, write_hand_model
+from conftest import Project, SharedBuilds, assert_same_marts
+from test_hand_scored import hand_built, transitions
 
 LATE = "2026-03-11 12:00:00"
 
 
 @pytest.fixture
-def carried(project: Project) -> Project:
-    write_hand_model(project)
-    load_hand_data(project)
-    project.build("--vars", "{as_of: '2026-03-10'}")
-    return project
+def carried(project: Project, shared_builds: SharedBuilds) -> Project:
+    """The hand data built as of 2026-03-10 (one build, copied: hand_built)."""
+    return hand_built(shared_builds, project.root, "2026-03-10")
 
 
 def demo_request_from_b(submitted_at: str) -> list[dict]:

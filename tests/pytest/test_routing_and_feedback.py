@@ -33,8 +33,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Project, make_project, write_seed
-from test_hand_scored import load_hand_data, write_hand_model
+from conftest import Project, SharedBuilds, write_seed
+from test_hand_scored import hand_built, load_hand_data, write_hand_model
 
 AS_OF = "{as_of: '2026-03-20'}"
 
@@ -101,15 +101,21 @@ def stage(lead_id: str, crm_stage: str, changed_at: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def routed(tmp_path_factory: pytest.TempPathFactory) -> Project:
+def routed(
+    tmp_path_factory: pytest.TempPathFactory, shared_builds: SharedBuilds
+) -> Project:
     """One build shared by the tests of this module (they only read)."""
-    return build_routed(tmp_path_factory.mktemp("routing"))
+    return routed_copy(shared_builds, tmp_path_factory.mktemp("routing"))
 
 
-def build_routed(root: Path) -> Project:
-    """The dataset of this module's docstring, built as of 2026-03-20 (the
-    dashboard's tests read it too)."""
-    project = make_project(root)
+def routed_copy(shared_builds: SharedBuilds, root: Path) -> Project:
+    """A copy in root of the dataset of this module's docstring, built as of
+    2026-03-20 once a run (the dashboard's tests read it too)."""
+    return shared_builds.project("routed", build_routed, root)
+
+
+def build_routed(project: Project) -> None:
+    """The dataset of this module's docstring, built as of 2026-03-20."""
     write_hand_model(project)
     add_models(project)
     load_hand_data(project)
@@ -146,7 +152,6 @@ def build_routed(root: Path) -> Project:
         ],
     )
     project.build("--vars", AS_OF)
-    return project
 
 
 def at(text: str) -> dt.datetime:
@@ -327,14 +332,12 @@ def test_crm_sync_holds_the_top_reasons(routed: Project) -> None:
 
 
 def test_crm_sync_changed_at_moves_only_with_the_synced_values(
-    project: Project,
+    project: Project, shared_builds: SharedBuilds
 ) -> None:
     """Run twice for 03-20: nothing changes. Run for 03-21: A decays from
     44.75 to 15 + 2.10 + 25.66 = 42.76, shown 43, and gets a new changed_at;
     B (0, cold, same reasons) keeps its own."""
-    write_hand_model(project)
-    load_hand_data(project)
-    project.build("--vars", AS_OF)
+    hand_built(shared_builds, project.root, "2026-03-20")
     query = (
         "select lead_id, lead_score, changed_at from marts.fct_crm_lead_scores"
         " where model_id = 'hand' order by lead_id"
@@ -351,7 +354,7 @@ def test_crm_sync_changed_at_moves_only_with_the_synced_values(
 
 
 def test_crm_sync_cursor_misses_no_change_and_shows_removals(
-    project: Project,
+    project: Project, shared_builds: SharedBuilds
 ) -> None:
     """Models `hand` and `quiet` are active, with leads A-D. The first run
     gives every row sync_version 1. On 03-21 the rows whose synced values
@@ -361,9 +364,7 @@ def test_crm_sync_cursor_misses_no_change_and_shows_removals(
     `hand` and every `quiet` row stay as removed rows with empty values and
     version 3; the other rows keep theirs. Neither a run with nothing new
     nor a full refresh moves a version."""
-    write_hand_model(project)
-    load_hand_data(project)
-    project.build("--vars", AS_OF)
+    hand_built(shared_builds, project.root, "2026-03-20")
     values = (
         "select crm_sync_id, lead_score, group_name, top_reason_1, top_reason_2,"
         " top_reason_3 from marts.fct_crm_lead_scores"

@@ -5,8 +5,8 @@ production's tables as they were."""
 
 from __future__ import annotations
 
-from conftest import Project
-from test_hand_scored import load_hand_data, write_hand_model
+from conftest import Project, SharedBuilds
+from test_hand_scored import hand_built
 
 AS_OF = "{as_of: '2026-03-10'}"
 LAYERS = ["intermediate", "marts", "scoring_model", "staging"]
@@ -29,10 +29,10 @@ def lead_scores(project: Project, schema: str) -> list[tuple]:
     )
 
 
-def test_dev_builds_beside_production_without_touching_it(project: Project) -> None:
-    write_hand_model(project)
-    load_hand_data(project)
-    project.build("--vars", AS_OF)
+def test_dev_builds_beside_production_without_touching_it(
+    project: Project, shared_builds: SharedBuilds
+) -> None:
+    hand_built(shared_builds, project.root, "2026-03-10")  # AS_OF
     assert schemas(project) == LAYERS
     production_runs = project.query("select * from marts.rpt_scoring_runs")
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import Project, assert_same_marts
-from test_hand_scored import load_hand_data, web, write_hand_model
+from conftest import Project, SharedBuilds, assert_same_marts
+from test_hand_scored import hand_built, load_hand_data, web, write_hand_model
 
 AS_OF = "{as_of: '2026-03-20'}"
 
@@ -141,15 +141,13 @@ def test_ids_are_trimmed_blank_ids_missing_and_negative_durations_dropped(
 
 
 def test_a_load_time_in_the_future_is_quarantined_and_later_loads_still_count(
-    project: Project,
+    project: Project, shared_builds: SharedBuilds
 ) -> None:
     """One row loaded 'in 2099' is quarantined (future_loaded_at) and the run
     log's loaded_through stays at the real loads; an old event re-sent the
     next day (same key, later load time, another page) replaces the first
     one and rescores its lead, as a full refresh does."""
-    write_hand_model(project)
-    load_hand_data(project)
-    project.build("--vars", "{as_of: '2026-03-10'}")
+    hand_built(shared_builds, project.root, "2026-03-10")
 
     project.append(
         "web_events",
