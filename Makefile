@@ -130,12 +130,14 @@ integration-test: $(BIN)/dbt
 		$(IT_DBT) build --quiet --vars '{own_seeds: true}'
 
 # One pytest worker per core (PYTEST_WORKERS=0: no workers), each test
-# file on one worker: a file's module-scoped builds are made once; builds
+# file on one worker, the slowest files first (conftest.SLOWEST_FILES): a
+# file's module-scoped builds are made once; builds
 # that tests of several files start from are shared by the workers
 # (tests/pytest/conftest.py, docs/testing.md).
 PYTEST_WORKERS ?= logical
 pytest: $(TEST_READY)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder \
+		--durations=25
 
 # The dashboard (dashboard/app.py, docs/dashboard.md) on the published copy
 # of the marts that make run writes; PORT=8502 for another port.
