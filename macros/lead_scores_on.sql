@@ -10,8 +10,9 @@
     model_id, and each lead is scored on its own days. `where`, a condition
     on the state rows (`state`) and the day (`score_dates.score_date`),
     scores only some leads. Besides lead_score it selects fit_points and
-    engagement_points (the capped categories, before the clamp). Dates
-    after the run's as_of are not known yet.
+    engagement_points (the capped categories, before the clamp). Each
+    rule's points and the score are at the score's precision (macro
+    score_precision). Dates after the run's as_of are not known yet.
 
     Each state row is first matched with the days it holds on (a join with
     a handful of dates), then with its segment's `_fit` row on the same
@@ -20,8 +21,6 @@
     CTE that shadows an outer one. -#}
 {% macro lead_scores_on(on_date, dates=none, where='true', by_lead=false) %}
     {%- set day = 'score_dates.score_date' if dates is not none else on_date %}
-    {%- set capped = 'case when state.points > state.cap_points'
-        ~ ' then cast(state.cap_points as double) else state.points end' %}
 with
 
 lead_scores_on_rows as (
@@ -31,6 +30,7 @@ lead_scores_on_rows as (
         state.lead_id,
         state.model_id,
         state.component,
+        state.category,
         state.cap_points,
         state.fixed_points,
         state.decaying_points,
@@ -53,14 +53,14 @@ lead_scores_on_rows as (
 
 ),
 
--- Each component's points on the day, before its cap.
+-- Each rule's points on the day, rounded, before its category's cap.
 lead_scores_on_values as (
 
     select
         state.score_date,
         state.lead_id,
         state.model_id,
-        state.component,
+        state.category,
         state.cap_points,
         {{ component_value_on('state.score_date', 'segment') }} as points
     from lead_scores_on_rows as state
@@ -74,18 +74,34 @@ lead_scores_on_values as (
         on state.model_id = scoring_models.model_id
     where scoring_models.status in ('active', 'draft')
 
+),
+
+-- Each category's points on the day, after its cap.
+lead_scores_on_categories as (
+
+    select
+        score_date,
+        lead_id,
+        model_id,
+        category,
+        {{ capped_points('sum(points)', 'cap_points') }} as points
+    from lead_scores_on_values
+    group by score_date, lead_id, model_id, category, cap_points
+
 )
 
 select
     {% if dates is not none -%} state.score_date, {%- endif %}
     state.lead_id,
     state.model_id,
-    sum(case when state.component = '_fit' then state.points end)
-        as fit_points,
-    sum(case when state.component <> '_fit' then {{ capped }} else 0 end)
-        as engagement_points,
-    {{ clamp_score('sum(' ~ capped ~ ')') }} as lead_score
-from lead_scores_on_values as state
+    {{ score_precision(
+        "sum(case when state.category = '_fit' then state.points end)"
+    ) }} as fit_points,
+    {{ score_precision(
+        "sum(case when state.category <> '_fit' then state.points else 0 end)"
+    ) }} as engagement_points,
+    {{ clamp_score('sum(state.points)') }} as lead_score
+from lead_scores_on_categories as state
 inner join {{ ref('scoring_models') }} as scoring_models
     on state.model_id = scoring_models.model_id
 group by

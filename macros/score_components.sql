@@ -1,6 +1,6 @@
 {#- The score state by segment (the select of int_score_components): one
     row per lead, scored model, segment and component, each segment (a
-    `_fit` row) with the category rows that hold through it. `where`
+    `_fit` row) with the rule rows that hold through it. `where`
     filters the state rows first, on both sides of the join: the
     incremental models read only the leads a run rescored, for example
     "scored_at > cast('2026-11-30 06:00:00' as timestamp)". Its CTE names
@@ -14,6 +14,7 @@ state_rows as (
         lead_id,
         model_id,
         component,
+        category,
         cap_points,
         fixed_points,
         decaying_points,
@@ -37,7 +38,7 @@ segment_rows as (
 
 ),
 
-category_rows as (
+rule_rows as (
 
     select *
     from state_rows
@@ -50,11 +51,12 @@ components as (
     select
         segment_rows.lead_id,
         segment_rows.model_id,
-        category_rows.component,
-        category_rows.cap_points,
-        category_rows.fixed_points,
-        category_rows.decaying_points,
-        category_rows.decaying_from,
+        rule_rows.component,
+        rule_rows.category,
+        rule_rows.cap_points,
+        rule_rows.fixed_points,
+        rule_rows.decaying_points,
+        rule_rows.decaying_from,
         segment_rows.valid_from,
         segment_rows.valid_to,
         segment_rows.last_activity_date,
@@ -62,17 +64,17 @@ components as (
         segment_rows.rescored_from,
         segment_rows.lead_bucket
     from segment_rows
-    inner join category_rows
+    inner join rule_rows
         on
-            segment_rows.lead_id = category_rows.lead_id
-            and segment_rows.model_id = category_rows.model_id
+            segment_rows.lead_id = rule_rows.lead_id
+            and segment_rows.model_id = rule_rows.model_id
             -- A run writes every row of a lead: one scored_at, which lets a
             -- filter on it reach both sides.
-            and segment_rows.scored_at = category_rows.scored_at
-            and segment_rows.valid_from >= category_rows.valid_from
+            and segment_rows.scored_at = rule_rows.scored_at
+            and segment_rows.valid_from >= rule_rows.valid_from
             and (
-                category_rows.valid_to is null
-                or segment_rows.valid_from < category_rows.valid_to
+                rule_rows.valid_to is null
+                or segment_rows.valid_from < rule_rows.valid_to
             )
     union all
     select *

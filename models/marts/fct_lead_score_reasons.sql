@@ -1,9 +1,9 @@
 -- Why each lead scores what it does: one row per lead and scored model that
 -- has a contribution, with the three largest in words, as the CRM and
 -- the sales alerts show them, for example "Viewed pricing (2 times): +8".
--- A contribution is a rule's points as of now, after decay and before
--- category caps, with the number of its activities awarded points; a fit
--- rule counts once.
+-- A contribution is a rule's points as of now, after decay (at the
+-- score's precision) and before category caps, with the number of its
+-- activities awarded points; a fit rule counts once.
 {%- set whole = dbt.type_int() %}
 with
 
@@ -47,7 +47,9 @@ contributions as (
         model_id,
         rule_description as description,
         sum(case when awarded_points <> 0 then 1 else 0 end) as activities,
-        cast(round(sum(decayed_points), 0) as {{ whole }}) as points
+        cast(round(
+            {{ score_precision('sum(decayed_points)') }}, 0
+        ) as {{ whole }}) as points
     from points_ledger
     group by lead_id, model_id, rule_id, rule_description
     union all

@@ -1,10 +1,21 @@
 -- The points ledger explains every current score: its decayed points,
--- summed per category, capped, plus the fit and clamped, give
--- fct_lead_scores.lead_score. The ledger decays each activity on its own
--- while the score decays each day's sum, so the two may differ in the
--- last bits of a double (1e-9 is far below a displayed decimal); groups
--- come from the score alone.
+-- summed per rule at the score's precision, then per category, capped,
+-- plus the fit and clamped, give fct_lead_scores.lead_score exactly. The
+-- ledger decays each activity on its own while the score state decays
+-- each day's sum; the precision (1e-6) makes the two paths equal.
 with
+
+rules as (
+
+    select
+        lead_id,
+        model_id,
+        category,
+        {{ score_precision('sum(decayed_points)') }} as rule_points
+    from {{ ref('fct_points_ledger') }}
+    group by lead_id, model_id, rule_id, category
+
+),
 
 ledger as (
 
@@ -12,8 +23,8 @@ ledger as (
         lead_id,
         model_id,
         category,
-        sum(decayed_points) as category_points
-    from {{ ref('fct_points_ledger') }}
+        sum(rule_points) as category_points
+    from rules
     group by lead_id, model_id, category
 
 ),
@@ -60,4 +71,4 @@ explained as (
 
 select *
 from explained
-where abs(lead_score - explained_score) > 1e-9
+where lead_score <> explained_score

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+from decimal import ROUND_HALF_UP, Decimal
 import shutil
 import subprocess
 import sys
@@ -91,6 +92,12 @@ CONTRACT: dict[tuple[str, str], dict[str, str]] = {
 Rows = Sequence[Mapping[str, object]]
 
 RUN_TIME_COLUMNS = {"fct_crm_lead_scores": "exclude (changed_at, sync_version)"}
+
+
+def rounded(points: float) -> float:
+    """A hand-computed number at the scores' precision (docs/scoring.md):
+    1e-6, half away from zero, as the macro score_precision rounds it."""
+    return float(Decimal(points).quantize(Decimal("1e-6"), ROUND_HALF_UP))
 
 
 def failures(result: dbtRunnerResult) -> str:

@@ -37,6 +37,18 @@ form id), no caps, and routes its hot group to sales.
   Q1, created 06-01, form `twenty` (20) on 06-01 and `other` (no points) on
   06-05, its latest activity: 20 until 06-11, 10 (hot) from 06-12, 5 (cold)
   from 06-19.
+`precise` (half_life, 10 days): cold < 1.577658 <= hot, two rules of one
+  category, 1 point each. Each rule's decayed points are rounded to 1e-6,
+  then the score (docs/scoring.md).
+  R1, created 06-01, `onea` on 06-18 and `oneb` on 06-15: on 06-20
+  round(0.5 ^ 0.2) + round(0.5 ^ 0.5) = 0.870551 + 0.707107 = 1.577658, on
+  the bound: hot (the category's sum rounded would be 1.577657, cold); on
+  06-21 1.512979: cold.
+`fading` (half_life, 1 day): cold < 10 <= hot.
+  Z1, created 05-01, `fadekept` (10, never decays) and `fademinus` (-20) on
+  05-20: 10 - 20 * 0.5 ^ t after t days, which never reaches 10 by hand;
+  rounded, it does once 20 * 0.5 ^ t < 0.0000005: t = 26, 06-15 (t = 25
+  gives 9.999999). Z1 moves to hot by decay on 06-15.
 """
 
 from __future__ import annotations
@@ -45,7 +57,7 @@ import math
 from collections.abc import Iterator
 
 import pytest
-from conftest import Project, load_sources, make_project, write_seed
+from conftest import Project, load_sources, make_project, rounded, write_seed
 
 MODELS = {
     "edge": "half_life,10,",
@@ -53,6 +65,8 @@ MODELS = {
     "fast": "half_life,1,",
     "quiet": "inactivity,7,50",
     "mixed": "half_life,10,",
+    "precise": "half_life,10,",
+    "fading": "half_life,1,",
 }
 
 FORMS = [
@@ -71,6 +85,10 @@ FORMS = [
     ("M1", "base", "2026-06-01"),
     ("M1", "sixty", "2026-06-01"),
     ("M1", "minus", "2026-06-01"),
+    ("R1", "onea", "2026-06-18"),
+    ("R1", "oneb", "2026-06-15"),
+    ("Z1", "fadekept", "2026-05-20"),
+    ("Z1", "fademinus", "2026-05-20"),
 ]
 
 CREATED = {
@@ -84,6 +102,8 @@ CREATED = {
     "I2": "2026-06-01",
     "C1": "2026-06-01",
     "M1": "2026-06-01",
+    "R1": "2026-06-01",
+    "Z1": "2026-05-01",
 }
 
 # `in` compares the whole trimmed value with each item of the list
@@ -118,6 +138,10 @@ def write_edge_models(project: Project) -> None:
             "mixed_base,mixed,form.submit,base,,,10,kept,,,false,Base",
             "mixed_sixty,mixed,form.submit,sixty,,,60,intent,,,true,Sixty",
             "mixed_minus,mixed,form.submit,minus,,,-20,negative,,,true,Minus",
+            "precise_onea,precise,form.submit,onea,,,1,intent,,,true,One A",
+            "precise_oneb,precise,form.submit,oneb,,,1,intent,,,true,One B",
+            "fading_kept,fading,form.submit,fadekept,,,10,kept,,,false,Kept",
+            "fading_minus,fading,form.submit,fademinus,,,-20,intent,,,true,Minus",
         ],
     )
     write_seed(
@@ -133,6 +157,9 @@ def write_edge_models(project: Project) -> None:
             "mixed,kept,",
             "mixed,intent,30",
             "mixed,negative,",
+            "precise,intent,",
+            "fading,kept,",
+            "fading,intent,",
         ],
     )
     write_seed(
@@ -150,7 +177,7 @@ def write_edge_models(project: Project) -> None:
                 "banded,hot,20,,true,3",
             ]
         else:
-            bound = 25 if model == "mixed" else 10
+            bound = {"mixed": 25, "precise": 1.577658}.get(model, 10)
             groups += [
                 f"{model},cold,,{bound},false,1",
                 f"{model},hot,{bound},,true,2",
@@ -274,7 +301,7 @@ def test_decay_onto_a_bound_stays_in_the_upper_group_that_day(
         ("2026-06-03", "hot"),
         ("2026-06-11", "cold"),
     ]
-    assert e2[4][2] == pytest.approx(10 * 0.5**1.1 + 5, rel=1e-12)
+    assert e2[4][2] == rounded(rounded(10 * 0.5**1.1) + 5)
     b1 = transitions(edge_project, "B1", "banded")
     assert [row[:2] for row in b1] == [
         ("2026-05-17", "cold"),
@@ -322,12 +349,13 @@ def test_decay_of_opposite_signs_moves_up_then_down_inside_one_segment(
         ("2026-06-16", "cold"),
     ]
     assert m1[0][2] == 20.0
-    assert m1[1][2] == pytest.approx(40 - 20 * 0.5**0.5, rel=1e-12)
-    assert m1[2][2] == pytest.approx(10 + 40 * 0.5**1.5, rel=1e-12)
+    assert m1[1][2] == rounded(40 + rounded(-20 * 0.5**0.5))
+    x = 0.5**1.5
+    assert m1[2][2] == rounded(10 + rounded(60 * x) + rounded(-20 * x))
     assert edge_project.query(
         "select lead_score, group_name from marts.fct_lead_scores"
         " where lead_id = 'M1' and model_id = 'mixed'"
-    ) == [(pytest.approx(10 + 40 * 0.5**1.9, rel=1e-12), "cold")]
+    ) == [(rounded(10 + rounded(60 * 0.5**1.9) + rounded(-20 * 0.5**1.9)), "cold")]
 
 
 def test_inactivity_decays_onto_a_bound_after_the_latest_activity(
@@ -355,7 +383,9 @@ def test_every_mart_places_each_lead_in_the_same_group_on_as_of(
         "   or crm.group_name is distinct from scores.group_name"
     )
     assert disagreements == []
-    assert edge_project.query("select count(*) from marts.fct_lead_scores") == [(50,)]
+    assert edge_project.query("select count(*) from marts.fct_lead_scores") == [
+        (len(CREATED) * len(MODELS),)
+    ]
 
 
 def test_in_matches_the_whole_value_against_each_item(edge_project: Project) -> None:
@@ -363,3 +393,44 @@ def test_in_matches_the_whole_value_against_each_item(edge_project: Project) -> 
         "select lead_id, fit_points from marts.fct_lead_scores"
         " where model_id = 'edge' and lead_id like 'I%' order by lead_id"
     ) == [("I1", 0.0), ("I2", 7.0)]
+
+
+def test_each_rule_is_rounded_then_the_score_so_a_bound_holds_in_every_mart(
+    edge_project: Project,
+) -> None:
+    on_bound = rounded(rounded(0.5**0.2) + rounded(0.5**0.5))
+    assert on_bound == 1.577658
+    assert rounded(0.5**0.2 + 0.5**0.5) == 1.577657  # not the category's sum
+    assert edge_project.query(
+        "select lead_score, group_name from marts.fct_lead_scores"
+        " where lead_id = 'R1' and model_id = 'precise'"
+    ) == [(on_bound, "hot")]
+    assert edge_project.query(
+        "select group_name, entry_score from marts.fct_score_history"
+        " where lead_id = 'R1' and model_id = 'precise' and valid_to is null"
+    ) == [("hot", rounded(1 + rounded(0.5**0.3)))]
+    assert edge_project.query(
+        "select group_name from marts.fct_crm_lead_scores"
+        " where lead_id = 'R1' and model_id = 'precise'"
+    ) == [("hot",)]
+    # The decay move out of hot is the next day, not on the bound's day.
+    assert edge_project.query(
+        "select cast(transition_date as varchar), to_group, lead_score"
+        " from intermediate.int_decay_transitions"
+        " where lead_id = 'R1' and model_id = 'precise'"
+    ) == [("2026-06-21", "cold", rounded(rounded(0.5**0.3) + rounded(0.5**0.6)))]
+
+
+def test_a_score_fading_onto_a_bound_reaches_it_when_its_points_round_to_zero(
+    edge_project: Project,
+) -> None:
+    assert rounded(-20 * 0.5**25) == -0.000001
+    assert rounded(-20 * 0.5**26) == 0.0
+    assert transitions(edge_project, "Z1", "fading") == [
+        ("2026-05-01", "cold", 0.0),
+        ("2026-06-15", "hot", 10.0),
+    ]
+    assert edge_project.query(
+        "select lead_score, group_name from marts.fct_lead_scores"
+        " where lead_id = 'Z1' and model_id = 'fading'"
+    ) == [(10.0, "hot")]

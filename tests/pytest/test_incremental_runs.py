@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import Project, SharedBuilds, assert_same_marts
+from conftest import Project, SharedBuilds, assert_same_marts, rounded
 from test_hand_scored import hand_built, transitions
 
 LATE = "2026-03-11 12:00:00"
@@ -51,9 +51,9 @@ def test_a_late_event_inside_the_lookback_is_scored(carried: Project) -> None:
     carried.append("form_submissions", demo_request_from_b("2026-03-08 10:00:00"))
     carried.build("--vars", "{as_of: '2026-03-11'}")
 
-    opens = 2 * 0.5**3.1 + 2 * 0.5**1.1
-    assert score(carried, "B", "hand") == pytest.approx(
-        -10 + opens + 15 - 20 + 30 * 0.5**0.3, rel=1e-12
+    opens = rounded(2 * 0.5**3.1 + 2 * 0.5**1.1)
+    assert score(carried, "B", "hand") == rounded(
+        -10 + opens + 15 - 20 + rounded(30 * 0.5**0.3)
     )
     assert score(carried, "B", "quiet") == 60
     assert transitions(carried, "B", "quiet") == [
@@ -72,9 +72,9 @@ def test_a_late_event_before_the_lookback_rescores_its_lead_from_its_first_day(
     activity: no step yet), hot from 03-05 in the history too."""
     carried.append("form_submissions", demo_request_from_b("2026-03-05 10:00:00"))
     carried.build("--vars", "{as_of: '2026-03-11'}")
-    opens = 2 * 0.5**3.1 + 2 * 0.5**1.1
-    assert score(carried, "B", "hand") == pytest.approx(
-        -10 + opens + 15 - 20 + 30 * 0.5**0.6, rel=1e-12
+    opens = rounded(2 * 0.5**3.1 + 2 * 0.5**1.1)
+    assert score(carried, "B", "hand") == rounded(
+        -10 + opens + 15 - 20 + rounded(30 * 0.5**0.6)
     )
     assert score(carried, "B", "quiet") == 60
     assert transitions(carried, "B", "quiet") == [
@@ -103,7 +103,7 @@ def test_an_activity_moved_to_another_lead_rescores_both(carried: Project) -> No
         "select engagement_points from marts.fct_lead_scores"
         " where lead_id = 'B' and model_id = 'hand'"
     )[0][0]
-    assert engagement == pytest.approx(2 * 0.5**3.1 + 15 - 20, rel=1e-12)
+    assert engagement == rounded(rounded(2 * 0.5**3.1) + 15 - 20)
     carried_marts = carried.marts()
     carried.build("--full-refresh", "--vars", "{as_of: '2026-03-11'}")
     assert_same_marts(carried.marts(), carried_marts)
@@ -206,11 +206,12 @@ def test_the_backtest_scores_new_month_starts_and_rescored_leads_only(
     )
     carried.append("form_submissions", demo_request_from_b("2026-02-20 10:00:00"))
     carried.build("--vars", "{as_of: '2026-03-11'}")
-    hand = -10 + 2 * 0.5**2.1 + 2 * 0.5**0.1 + 15 - 20 + 30 * 0.5**0.9
+    opens = rounded(2 * 0.5**2.1 + 2 * 0.5**0.1)
+    hand = rounded(-10 + opens + 15 - 20 + rounded(30 * 0.5**0.9))
     assert carried.query(
         "select model_id, lead_score from intermediate.int_leads_scored_for_backtest"
         " where lead_id = 'B' and backtest_date = '2026-03-01' order by model_id"
-    ) == [("hand", pytest.approx(hand, rel=1e-12)), ("quiet", 60.0)]
+    ) == [("hand", hand), ("quiet", 60.0)]
     # The rows the run wrote: the month-starts of the leads it rescored
     # from their first day (rescored_from empty), none of A's (rescored
     # from 03-07, after the month-start 03-01).

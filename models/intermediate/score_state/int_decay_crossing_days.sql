@@ -11,11 +11,28 @@ piece_rows as (
         valid_from,
         valid_to,
         last_activity_date,
+        -- How far the rounded score may be from the unrounded total: half a
+        -- millionth for each rule and for the total.
+        (rule_rows + 1) * 0.0000005 as margin,
         low_factor,
         low_points,
         high_factor,
         high_points
     from {{ ref('int_decay_pieces') }}
+
+),
+
+searched_rules as (
+
+    select
+        lead_id,
+        model_id,
+        valid_from,
+        valid_to,
+        coalesce(last_activity_date, valid_from) as last_activity_date,
+        abs(factor_points) as factor_points
+    from {{ ref('int_decay_searched_components') }}
+    where abs(factor_points) >= 0.0000005
 
 ),
 
@@ -39,6 +56,8 @@ bound_groups as (
 
 ),
 
+-- The factors between which a piece's total is within its margin of a
+-- bound, clipped to the piece: the rounded score crosses the bound there.
 crossings as (
 
     select
@@ -47,85 +66,147 @@ crossings as (
         pieces.valid_from,
         pieces.valid_to,
         pieces.last_activity_date,
+        pieces.low_factor,
+        pieces.high_factor,
         pieces.low_factor
-        + (bounds.min_score - pieces.low_points)
+        + (bounds.min_score - pieces.margin - pieces.low_points)
         * (pieces.high_factor - pieces.low_factor)
-        / (pieces.high_points - pieces.low_points) as crossing_factor
+        / (pieces.high_points - pieces.low_points) as below_factor,
+        pieces.low_factor
+        + (bounds.min_score + pieces.margin - pieces.low_points)
+        * (pieces.high_factor - pieces.low_factor)
+        / (pieces.high_points - pieces.low_points) as above_factor
     from piece_rows as pieces
     inner join bound_groups as bounds
         on pieces.model_id = bounds.model_id
     where
         pieces.high_points <> pieces.low_points
-        and bounds.min_score >= least(pieces.low_points, pieces.high_points)
-        and bounds.min_score <= greatest(pieces.low_points, pieces.high_points)
+        and bounds.min_score + pieces.margin
+        >= least(pieces.low_points, pieces.high_points)
+        and bounds.min_score - pieces.margin
+        <= greatest(pieces.low_points, pieces.high_points)
 
 ),
 
-crossing_days as (
+crossing_factors as (
 
     select
-        crossings.lead_id,
-        crossings.model_id,
-        crossings.valid_from,
-        crossings.valid_to,
+        lead_id,
+        model_id,
+        valid_from,
+        valid_to,
+        last_activity_date,
+        -- A larger factor is an earlier day.
+        least(greatest(below_factor, above_factor), high_factor)
+            as early_factor,
+        greatest(least(below_factor, above_factor), low_factor)
+            as late_factor
+    from crossings
+
+),
+
+-- And the day each rule's decaying points fall below half a millionth:
+-- from then on they round to 0, which is how a score fading towards a
+-- bound reaches it.
+fading_factors as (
+
+    select
+        lead_id,
+        model_id,
+        valid_from,
+        valid_to,
+        last_activity_date,
+        0.0000005 / factor_points as early_factor,
+        0.0000005 / factor_points as late_factor
+    from searched_rules
+
+),
+
+factors as (
+
+    select * from crossing_factors
+    union all
+    select * from fading_factors
+
+),
+
+-- The first day decay reaches each factor: a logarithm away (half_life),
+-- a whole number of decay steps after the latest activity (inactivity).
+factor_days as (
+
+    select
+        factors.lead_id,
+        factors.model_id,
+        factors.valid_from,
+        factors.valid_to,
+        {%- for end in ['early', 'late'] %}
         case
-            when scoring_models.decay_method = 'half_life'
+            when
+                scoring_models.decay_method = 'half_life'
+                and factors.{{ end }}_factor > 0
                 then cast({{ dbt.dateadd(
                     'day',
-                    'cast(ceil(scoring_models.decay_days * ln('
-                    ~ 'crossings.crossing_factor) / ln(0.5)) as int)',
-                    'crossings.valid_from',
+                    'cast(ceil(scoring_models.decay_days * ln(factors.'
+                    ~ end ~ '_factor) / ln(0.5)) as int)',
+                    'factors.valid_from',
                 ) }} as date)
+            when scoring_models.decay_method = 'half_life' then null
             when scoring_models.decay_pct >= 100
                 then cast({{ dbt.dateadd(
                     'day', 'scoring_models.decay_days',
-                    'crossings.last_activity_date',
+                    'factors.last_activity_date',
                 ) }} as date)
-            else cast({{ dbt.dateadd(
+            when factors.{{ end }}_factor > 0 then cast({{ dbt.dateadd(
                 'day',
-                'cast(ceil(ln(crossings.crossing_factor) / ln(1 - '
+                'cast(ceil(ln(factors.' ~ end ~ '_factor) / ln(1 - '
                 ~ 'scoring_models.decay_pct / 100.0)) as int) '
                 ~ '* scoring_models.decay_days',
-                'crossings.last_activity_date',
+                'factors.last_activity_date',
             ) }} as date)
-        end as crossing_date,
+        end as {{ end }}_date,
+        {%- endfor %}
         case
             when scoring_models.decay_method = 'half_life' then 1
             else scoring_models.decay_days
         end as step_days
-    from crossings
+    from factors
     inner join crossing_models as scoring_models
-        on crossings.model_id = scoring_models.model_id
+        on factors.model_id = scoring_models.model_id
     where
-        crossings.crossing_factor > 0
+        factors.early_factor > 0
         or scoring_models.decay_method = 'inactivity'
         and scoring_models.decay_pct >= 100
 
 ),
 
+-- Floating point may put a day one off: from a step before the early day
+-- to a step after the late one, at most eight steps.
 step_offsets as (
 
-    select -1 as step_offset
+    {%- for step in range(8) %}
+    select {{ step - 1 }} as step_offset
+    {%- if not loop.last %}
     union all
-    select 0 as step_offset
-    union all
-    select 1 as step_offset
+    {%- endif %}
+    {%- endfor %}
 
 ),
 
 candidate_days as (
 
     select
-        crossing_days.lead_id,
-        crossing_days.model_id,
-        crossing_days.valid_from,
-        crossing_days.valid_to,
+        factor_days.lead_id,
+        factor_days.model_id,
+        factor_days.valid_from,
+        factor_days.valid_to,
         cast({{ dbt.dateadd(
             'day',
-            'step_offsets.step_offset * crossing_days.step_days',
-            'crossing_days.crossing_date',
-        ) }} as date) as score_date
-    from crossing_days
+            'step_offsets.step_offset * factor_days.step_days',
+            'factor_days.early_date',
+        ) }} as date) as score_date,
+        factor_days.late_date,
+        factor_days.step_days
+    from factor_days
     cross join step_offsets
 
 )
@@ -139,3 +220,9 @@ from candidate_days
 where
     score_date > valid_from
     and (valid_to is null or score_date < valid_to)
+    and (
+        late_date is null
+        or score_date <= cast({{ dbt.dateadd(
+            'day', 'step_days', 'late_date'
+        ) }} as date)
+    )

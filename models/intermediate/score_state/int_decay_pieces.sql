@@ -3,6 +3,8 @@
 {{ config(materialized='ephemeral') }}
 with
 
+-- A category's points are linear in the decay factor up to its cap: its
+-- rules, summed (unrounded; int_decay_transitions scores the days found).
 searched as (
 
     select
@@ -12,11 +14,22 @@ searched as (
         valid_to,
         coalesce(last_activity_date, valid_from) as last_activity_date,
         cap_points,
-        fixed_points,
-        factor_points,
+        sum(fixed_points) as fixed_points,
+        sum(factor_points) as factor_points,
+        count(*) as rule_rows,
         start_factor,
         end_factor
     from {{ ref('int_decay_searched_components') }}
+    group by
+        lead_id,
+        model_id,
+        valid_from,
+        valid_to,
+        coalesce(last_activity_date, valid_from),
+        category,
+        cap_points,
+        start_factor,
+        end_factor
 
 ),
 
@@ -70,6 +83,7 @@ totals as (
         break_points.valid_to,
         break_points.last_activity_date,
         break_points.decay_factor,
+        sum(searched.rule_rows) as rule_rows,
         sum(
             case
                 when
@@ -107,6 +121,7 @@ pieces as (
         valid_from,
         valid_to,
         last_activity_date,
+        rule_rows,
         decay_factor as low_factor,
         total_points as low_points,
         lead(decay_factor) over (

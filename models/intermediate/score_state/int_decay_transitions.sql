@@ -53,7 +53,8 @@ scored_days as (
 
 ),
 
-candidate_scores as (
+-- Each rule's points on the candidate days, rounded.
+candidate_rules as (
 
     select
         scored_days.lead_id,
@@ -63,9 +64,9 @@ candidate_scores as (
         scored_days.is_day_before,
         state.scored_at,
         state.rescored_from,
-        {{ clamp_score(
-            'sum(' ~ component_points_on('scored_days.score_date') ~ ')'
-        ) }} as lead_score
+        state.category,
+        state.cap_points,
+        {{ component_value_on('scored_days.score_date') }} as points
     from scored_days
     inner join {{ ref('int_decay_searched_components') }} as state
         on
@@ -74,14 +75,56 @@ candidate_scores as (
             and scored_days.valid_from = state.valid_from
     inner join score_models as scoring_models
         on scored_days.model_id = scoring_models.model_id
+
+),
+
+candidate_categories as (
+
+    select
+        lead_id,
+        model_id,
+        valid_from,
+        score_date,
+        is_day_before,
+        scored_at,
+        rescored_from,
+        {{ capped_points('sum(points)', 'cap_points') }} as points
+    from candidate_rules
     group by
-        scored_days.lead_id,
-        scored_days.model_id,
-        scored_days.valid_from,
-        scored_days.score_date,
-        scored_days.is_day_before,
-        state.scored_at,
-        state.rescored_from,
+        lead_id,
+        model_id,
+        valid_from,
+        score_date,
+        is_day_before,
+        scored_at,
+        rescored_from,
+        category,
+        cap_points
+
+),
+
+candidate_scores as (
+
+    select
+        categories.lead_id,
+        categories.model_id,
+        categories.valid_from,
+        categories.score_date,
+        categories.is_day_before,
+        categories.scored_at,
+        categories.rescored_from,
+        {{ clamp_score('sum(categories.points)') }} as lead_score
+    from candidate_categories as categories
+    inner join score_models as scoring_models
+        on categories.model_id = scoring_models.model_id
+    group by
+        categories.lead_id,
+        categories.model_id,
+        categories.valid_from,
+        categories.score_date,
+        categories.is_day_before,
+        categories.scored_at,
+        categories.rescored_from,
         scoring_models.min_score,
         scoring_models.max_score
 

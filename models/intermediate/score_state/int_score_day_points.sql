@@ -1,5 +1,5 @@
 -- Part of int_score_state (ephemeral): the rescored leads' points per
--- scored model, rule category and activity day, fixed and decaying apart,
+-- scored model, activity rule and activity day, fixed and decaying apart,
 -- with the day they count from (change_date): points dated before the
 -- lead existed count from its first day.
 {{ config(materialized='ephemeral') }}
@@ -23,6 +23,7 @@ matched_points as (
     select
         lead_id,
         model_id,
+        rule_id,
         category,
         awarded_points,
         decays,
@@ -35,7 +36,8 @@ matched_points as (
 select
     points.lead_id,
     points.model_id,
-    points.category as component,
+    points.rule_id as component,
+    points.category,
     points.activity_date,
     greatest(points.activity_date, day_point_leads.created_date) as change_date,
     sum(
@@ -52,6 +54,7 @@ inner join day_point_leads
 group by
     points.lead_id,
     points.model_id,
+    points.rule_id,
     points.category,
     points.activity_date,
     greatest(points.activity_date, day_point_leads.created_date)

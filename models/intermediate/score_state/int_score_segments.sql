@@ -49,7 +49,9 @@ score_groups as (
 
 ),
 
-segments as (
+-- Each rule's points on the segment's first and last day (for the open
+-- segment, the limit decay tends to), rounded.
+rule_points as (
 
     select
         state.lead_id,
@@ -59,30 +61,80 @@ segments as (
         state.scored_at,
         state.rescored_from,
         state.lead_bucket,
-        scoring_models.decays,
-        {{ clamp_score(
-            'sum(' ~ component_points_on('state.valid_from') ~ ')'
-        ) }} as start_score,
-        -- On the segment's last day; for the open one, its limit.
-        {{ clamp_score('sum(case when state.valid_to is null then '
-            ~ 'least(state.fixed_points, coalesce(state.cap_points, '
-            ~ 'state.fixed_points)) else ' ~ component_points_on(
+        state.category,
+        state.cap_points,
+        state.decaying_points,
+        {{ component_value_on('state.valid_from') }} as start_points,
+        case
+            when state.valid_to is null
+                then {{ score_precision('state.fixed_points') }}
+            else {{ component_value_on(
                 'cast(' ~ dbt.dateadd('day', -1, 'state.valid_to')
                 ~ ' as date)'
-            ) ~ ' end)') }} as end_score,
-        min(state.decaying_points) < 0
-        and max(state.decaying_points) > 0 as is_mixed
+            ) }}
+        end as end_points
     from state
     inner join scoring_models
         on state.model_id = scoring_models.model_id
+
+),
+
+category_points as (
+
+    select
+        lead_id,
+        model_id,
+        valid_from,
+        valid_to,
+        scored_at,
+        rescored_from,
+        lead_bucket,
+        {{ capped_points('sum(start_points)', 'cap_points') }}
+            as start_points,
+        {{ capped_points('sum(end_points)', 'cap_points') }} as end_points,
+        min(decaying_points) as min_decaying_points,
+        max(decaying_points) as max_decaying_points
+    from rule_points
     group by
-        state.lead_id,
-        state.model_id,
-        state.valid_from,
-        state.valid_to,
-        state.scored_at,
-        state.rescored_from,
-        state.lead_bucket,
+        lead_id,
+        model_id,
+        valid_from,
+        valid_to,
+        scored_at,
+        rescored_from,
+        lead_bucket,
+        category,
+        cap_points
+
+),
+
+segments as (
+
+    select
+        category_points.lead_id,
+        category_points.model_id,
+        category_points.valid_from,
+        category_points.valid_to,
+        category_points.scored_at,
+        category_points.rescored_from,
+        category_points.lead_bucket,
+        scoring_models.decays,
+        {{ clamp_score('sum(category_points.start_points)') }}
+            as start_score,
+        {{ clamp_score('sum(category_points.end_points)') }} as end_score,
+        min(category_points.min_decaying_points) < 0
+        and max(category_points.max_decaying_points) > 0 as is_mixed
+    from category_points
+    inner join scoring_models
+        on category_points.model_id = scoring_models.model_id
+    group by
+        category_points.lead_id,
+        category_points.model_id,
+        category_points.valid_from,
+        category_points.valid_to,
+        category_points.scored_at,
+        category_points.rescored_from,
+        category_points.lead_bucket,
         scoring_models.decays,
         scoring_models.min_score,
         scoring_models.max_score

@@ -1,13 +1,14 @@
--- The score state. A row per lead, scored model, rule category and day
--- its points change, valid to the category's next change (its running
--- fixed and decaying points), and a `_fit` row per lead, model and change
--- day, valid to the next change day: a segment, inside which only decay
--- moves the score. int_score_components gives each segment its category
--- rows; on a day D the score is clamp(sum over components of min(cap,
--- fixed + decaying * decay(D))) (see the macro lead_scores_on).
+-- The score state. A row per lead, scored model, activity rule and day
+-- its points change, valid to the rule's next change (its running fixed
+-- and decaying points, and its category), and a `_fit` row per lead, model
+-- and change day, valid to the next change day: a segment, inside which
+-- only decay moves the score. int_score_components gives each segment its
+-- rule rows; on a day D the score is clamp(sum over categories of min(cap,
+-- sum over rules of round(fixed + decaying * decay(D), 6))), rounded (see
+-- the macro lead_scores_on).
 --
 -- Incremental: a run rescores the leads int_leads_rescored marks, from
--- their first day (int_score_day_points, int_score_category_changes and
+-- their first day (int_score_day_points, int_score_rule_changes and
 -- int_score_change_days compute them); the others keep their rows. DuckDB
 -- replaces a rescored lead's rows by key; Spark overwrites the lead_bucket
 -- partitions the rescored leads fall in.
@@ -50,18 +51,20 @@ components as (
         lead_id,
         model_id,
         component,
+        category,
         change_date,
         fixed_points,
         decaying_points,
         decaying_from,
         cast(null as date) as last_activity_date,
         valid_to
-    from {{ ref('int_score_category_changes') }}
+    from {{ ref('int_score_rule_changes') }}
     union all
     select
         lead_id,
         model_id,
         '_fit' as component,
+        '_fit' as category,
         change_date,
         0 as fixed_points,
         cast(0 as double) as decaying_points,
@@ -78,6 +81,7 @@ final as (
         components.lead_id,
         components.model_id,
         components.component,
+        components.category,
         score_categories.max_points as cap_points,
         case
             when components.component = '_fit'
@@ -102,7 +106,7 @@ final as (
     left join score_categories
         on
             components.model_id = score_categories.model_id
-            and components.component = score_categories.category
+            and components.category = score_categories.category
 
 )
 

@@ -1,6 +1,6 @@
--- Part of int_score_state (ephemeral): each rescored lead's rule
--- categories per scored model on each day their points change, with the
--- running fixed and decaying points, valid to the category's next change.
+-- Part of int_score_state (ephemeral): each rescored lead's activity
+-- rules per scored model on each day their points change, with the
+-- running fixed and decaying points, valid to the rule's next change.
 {{ config(materialized='ephemeral') }}
 with
 
@@ -10,6 +10,7 @@ day_points as (
         lead_id,
         model_id,
         component,
+        category,
         activity_date,
         change_date,
         fixed_points,
@@ -36,6 +37,7 @@ daily_points as (
         lead_id,
         model_id,
         component,
+        category,
         change_date,
         sum(fixed_points) as fixed_points,
         sum(decaying_points) as decaying_points,
@@ -43,7 +45,7 @@ daily_points as (
         max(case when decaying_points <> 0 then activity_date end)
             as decaying_from
     from day_points
-    group by lead_id, model_id, component, change_date
+    group by lead_id, model_id, component, category, change_date
 
 ),
 
@@ -53,6 +55,7 @@ component_sums as (
         lead_id,
         model_id,
         component,
+        category,
         change_date,
         sum(fixed_points) over (
             partition by lead_id, model_id, component
@@ -123,6 +126,7 @@ select
     component_sums.lead_id,
     component_sums.model_id,
     component_sums.component,
+    component_sums.category,
     component_sums.change_date,
     component_sums.fixed_points,
     coalesce(
