@@ -153,7 +153,7 @@ def reference_floor(warehouse: Path, as_of: dt.date) -> tuple[float, int, int]:
                 count(*),
                 count(*) filter (
                     where scores.lead_id is null or reference.lead_id is null
-                    or abs(scores.lead_score - reference.lead_score) > 1e-9
+                    or scores.lead_score <> reference.lead_score
                     or scores.is_excluded <> reference.is_excluded
                 )
             from marts.fct_lead_scores as scores

@@ -127,19 +127,26 @@ last_activity as (
     select lead_id, max(activity_date) as last_date from scored_activities group by lead_id
 ),
 
-categories as (
-    select a.lead_id, a.model_id, a.category,
-        sum(a.awarded_points * case
+-- Each rule's decayed points, rounded to 1e-6 (the scores' precision).
+rules as (
+    select a.lead_id, a.model_id, a.rule_id, a.category,
+        round(sum(a.awarded_points * case
             when not a.decays or m.decay_method = 'none' then 1.0
             when m.decay_method = 'half_life'
                 then power(0.5, (date '{as_of}' - a.activity_date) / m.decay_days::double)
             else power(1 - m.decay_pct / 100.0,
                 floor((date '{as_of}' - l.last_date) / m.decay_days::double))
-        end) as points
+        end), 6) as points
     from awarded as a
     inner join models as m on a.model_id = m.model_id
     inner join last_activity as l on a.lead_id = l.lead_id
     inner join leads on a.lead_id = leads.lead_id
+    group by all
+),
+
+categories as (
+    select lead_id, model_id, category, sum(points) as points
+    from rules
     group by all
 ),
 
@@ -185,8 +192,8 @@ fit as (
 select
     leads.lead_id,
     m.model_id,
-    least(greatest(coalesce(fit.points, 0) + coalesce(e.points, 0),
-        coalesce(m.min_score, -1e18)), coalesce(m.max_score, 1e18)) as lead_score,
+    round(least(greatest(coalesce(fit.points, 0) + coalesce(e.points, 0),
+        coalesce(m.min_score, -1e18)), coalesce(m.max_score, 1e18)), 6) as lead_score,
     coalesce(fit.excluded, false) as is_excluded
 from leads
 cross join models as m

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import fcntl
 import os
-from decimal import ROUND_HALF_UP, Decimal
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb

@@ -139,32 +139,16 @@ factor_days as (
         factors.model_id,
         factors.valid_from,
         factors.valid_to,
-        {%- for end in ['early', 'late'] %}
-        case
-            when
-                scoring_models.decay_method = 'half_life'
-                and factors.{{ end }}_factor > 0
-                then cast({{ dbt.dateadd(
-                    'day',
-                    'cast(ceil(scoring_models.decay_days * ln(factors.'
-                    ~ end ~ '_factor) / ln(0.5)) as int)',
-                    'factors.valid_from',
-                ) }} as date)
-            when scoring_models.decay_method = 'half_life' then null
-            when scoring_models.decay_pct >= 100
-                then cast({{ dbt.dateadd(
-                    'day', 'scoring_models.decay_days',
-                    'factors.last_activity_date',
-                ) }} as date)
-            when factors.{{ end }}_factor > 0 then cast({{ dbt.dateadd(
-                'day',
-                'cast(ceil(ln(factors.' ~ end ~ '_factor) / ln(1 - '
-                ~ 'scoring_models.decay_pct / 100.0)) as int) '
-                ~ '* scoring_models.decay_days',
-                'factors.last_activity_date',
-            ) }} as date)
-        end as {{ end }}_date,
-        {%- endfor %}
+        {{ decay_day(
+            'factors.early_factor',
+            'factors.valid_from',
+            'factors.last_activity_date',
+        ) }} as early_date,
+        {{ decay_day(
+            'factors.late_factor',
+            'factors.valid_from',
+            'factors.last_activity_date',
+        ) }} as late_date,
         case
             when scoring_models.decay_method = 'half_life' then 1
             else scoring_models.decay_days
@@ -172,10 +156,6 @@ factor_days as (
     from factors
     inner join crossing_models as scoring_models
         on factors.model_id = scoring_models.model_id
-    where
-        factors.early_factor > 0
-        or scoring_models.decay_method = 'inactivity'
-        and scoring_models.decay_pct >= 100
 
 ),
 
@@ -183,12 +163,21 @@ factor_days as (
 -- to a step after the late one, at most eight steps.
 step_offsets as (
 
-    {%- for step in range(8) %}
-    select {{ step - 1 }} as step_offset
-    {%- if not loop.last %}
+    select -1 as step_offset
     union all
-    {%- endif %}
-    {%- endfor %}
+    select 0 as step_offset
+    union all
+    select 1 as step_offset
+    union all
+    select 2 as step_offset
+    union all
+    select 3 as step_offset
+    union all
+    select 4 as step_offset
+    union all
+    select 5 as step_offset
+    union all
+    select 6 as step_offset
 
 ),
 
@@ -208,6 +197,7 @@ candidate_days as (
         factor_days.step_days
     from factor_days
     cross join step_offsets
+    where factor_days.early_date is not null
 
 )
 
