@@ -105,40 +105,16 @@ crossing_factors as (
 
 ),
 
--- And the day each rule's decaying points fall below half a millionth:
--- from then on they round to 0, which is how a score fading towards a
--- bound reaches it.
-fading_factors as (
-
-    select
-        lead_id,
-        model_id,
-        valid_from,
-        valid_to,
-        last_activity_date,
-        0.0000005 / factor_points as early_factor,
-        0.0000005 / factor_points as late_factor
-    from searched_rules
-
-),
-
-factors as (
-
-    select * from crossing_factors
-    union all
-    select * from fading_factors
-
-),
-
 -- The first day decay reaches each factor: a logarithm away (half_life),
 -- a whole number of decay steps after the latest activity (inactivity).
-factor_days as (
+crossing_days as (
 
     select
         factors.lead_id,
         factors.model_id,
         factors.valid_from,
         factors.valid_to,
+        factors.last_activity_date,
         {{ decay_day(
             'factors.early_factor',
             'factors.valid_from',
@@ -153,9 +129,77 @@ factor_days as (
             when scoring_models.decay_method = 'half_life' then 1
             else scoring_models.decay_days
         end as step_days
-    from factors
+    from crossing_factors as factors
     inner join crossing_models as scoring_models
         on factors.model_id = scoring_models.model_id
+
+),
+
+-- A score within the margin of a bound for longer than the candidates
+-- below cover is fading towards it: rounded, it reaches the bound on the
+-- day its last decaying rule falls below half a millionth (and rounds to
+-- 0). That day, per rule of those segments.
+fading_segments as (
+
+    select distinct
+        lead_id,
+        model_id,
+        valid_from,
+        step_days
+    from crossing_days
+    where
+        late_date is null
+        or late_date > cast({{ dbt.dateadd(
+            'day', '6 * step_days', 'early_date'
+        ) }} as date)
+
+),
+
+fading_days as (
+
+    select
+        rules.lead_id,
+        rules.model_id,
+        rules.valid_from,
+        rules.valid_to,
+        {{ decay_day(
+            '0.0000005 / rules.factor_points',
+            'rules.valid_from',
+            'rules.last_activity_date',
+        ) }} as fading_date,
+        fading_segments.step_days
+    from searched_rules as rules
+    inner join fading_segments
+        on
+            rules.lead_id = fading_segments.lead_id
+            and rules.model_id = fading_segments.model_id
+            and rules.valid_from = fading_segments.valid_from
+    inner join crossing_models as scoring_models
+        on rules.model_id = scoring_models.model_id
+
+),
+
+factor_days as (
+
+    select
+        lead_id,
+        model_id,
+        valid_from,
+        valid_to,
+        early_date,
+        late_date,
+        step_days
+    from crossing_days
+    union all
+    select
+        lead_id,
+        model_id,
+        valid_from,
+        valid_to,
+        fading_date as early_date,
+        fading_date as late_date,
+        step_days
+    from fading_days
 
 ),
 
