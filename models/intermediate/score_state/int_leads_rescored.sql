@@ -11,9 +11,9 @@
     if window.rescore_from else 'cast(null as date)' %}
 {%- set previous_as_of = "cast('" ~ window.previous_as_of ~ "' as date)"
     if window.previous_as_of else 'cast(null as date)' %}
-{%- set loaded_through = "cast('" ~ window.loaded_through ~ "' as "
-    ~ dbt.type_timestamp() ~ ")"
-    if window.loaded_through else 'cast(null as ' ~ dbt.type_timestamp() ~ ')' %}
+{%- set loaded_through = "cast("
+    ~ ("'" ~ window.loaded_through ~ "'" if window.loaded_through else 'null')
+    ~ " as " ~ dbt.type_timestamp() ~ ")" %}
 with
 
 leads as (
