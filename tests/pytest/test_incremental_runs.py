@@ -288,3 +288,161 @@ def test_an_incremental_build_tests_the_keys_the_run_wrote(carried: Project) -> 
         " where lead_id = 'A' and component = '_fit' order by valid_from limit 1"
     )
     assert not passes(), "a kept copy of a key the last run wrote"
+
+
+def rescored(project: Project) -> dict[tuple[str, str], str | None]:
+    """The rows of int_leads_rescored the last run wrote: (lead, model) ->
+    rescored_from as text, None for a lead rescored from its first day."""
+    return {
+        (lead_id, model_id): rescored_from
+        for lead_id, model_id, rescored_from in project.query(
+            "select lead_id, model_id, cast(rescored_from as varchar)"
+            " from intermediate.int_leads_rescored"
+            " where scored_at = (select max(scored_at)"
+            " from intermediate.int_leads_rescored)"
+        )
+    }
+
+
+def both_models(rows: dict[str, str | None]) -> dict[tuple[str, str], str | None]:
+    return {
+        (lead_id, model_id): rescored_from
+        for lead_id, rescored_from in rows.items()
+        for model_id in ("hand", "quiet")
+    }
+
+
+def test_a_lead_with_only_new_activity_is_rescored_from_rescore_from(
+    carried: Project,
+) -> None:
+    """Nothing of A's, C's or D's past changes, so none is rescored from its
+    first day but the new lead D.
+
+    Run of 03-11 (rescore_from 03-07): A's email open of 03-10 20:00 arrives
+    at 03-11 01:00, after the run of 03-10 (its as_of) but inside the
+    lookback: A from 03-07. C has nothing new but its activities of 03-10,
+    and none before 03-07: from 03-07. D, created on 03-11, is new: from
+    its first day. B has nothing since 02-28: kept.
+    Run of 03-12 (rescore_from 03-08): D, created inside the lookback and
+    active on 03-11, is scored already: from 03-08; A and C too; B kept.
+
+    A under `hand` on 03-11 (r = 0.5 ^ 0.1): fit 15; engagement
+    (1 + 1 + 5) * 0.5 ^ 1.1 + 1 * r = 3.2657 + 0.9330 = 4.1987; intent
+    10 * 0.5 ^ 1.1 + 50 * r = 51.30, capped at 40; email 2 * r = 1.8661:
+    61.0648. Every mart then equals a full refresh."""
+    carried.append(
+        "email_events",
+        [
+            {
+                "event_id": "e4",
+                "lead_id": "A",
+                "campaign_id": "c1",
+                "email_id": "m1",
+                "event_type": "open",
+                "occurred_at": "2026-03-10 20:00:00",
+                "_loaded_at": "2026-03-11 01:00:00",
+            }
+        ],
+    )
+    carried.build("--vars", "{as_of: '2026-03-11'}")
+    assert rescored(carried) == both_models(
+        {"A": "2026-03-07", "C": "2026-03-07", "D": None}
+    )
+    r = 0.5**0.1
+    # Page views 2 (02-28) + 1 (03-10), time on site 5, the open 2 (03-10),
+    # intent capped at 40; each rule rounded, then the score.
+    assert score(carried, "A", "hand") == rounded(
+        15 + rounded(2 * 0.5**1.1 + r) + rounded(5 * 0.5**1.1) + rounded(2 * r) + 40
+    )
+
+    carried.build("--vars", "{as_of: '2026-03-12'}")
+    assert rescored(carried) == both_models(
+        {"A": "2026-03-08", "C": "2026-03-08", "D": "2026-03-08"}
+    )
+    carried_marts = carried.marts()
+    carried.build("--full-refresh", "--vars", "{as_of: '2026-03-12'}")
+    assert_same_marts(carried.marts(), carried_marts)
+
+
+def test_a_lead_whose_past_changed_is_rescored_from_its_first_day(
+    carried: Project,
+) -> None:
+    """Run of 03-11 (rescore_from 03-07), one change in the past of each of
+    A, B and C, each loaded after the run of 03-10:
+    - B: the cookie vY, whose demo request of 03-01 was anonymous, is
+      identified as B. `quiet` (60 for a demo request, halved every full 7
+      days without activity): B cold from 02-01, hot from 03-01, warm from
+      03-08 (30). `hand` on 03-11: -10 + opens 2 * 0.5 ^ 3.1 + 2 * 0.5 ^ 1.1
+      + 15 - 20 + demo 30 * 0.5 = 1.1663.
+    - A: its /home view of 02-28 (400 s) is deleted. The /about view takes
+      its page point and the day's 350 s miss the 600 s rule: A on 03-11
+      under `hand` is 15 + 2 * 0.5 ^ 1.1 + 1 * r + 40 = 56.8661 (r = 0.5 ^
+      0.1; intent 10 * 0.5 ^ 1.1 + 50 * r is over its cap of 40).
+    - C: an email open of 03-05 arrives late. `hand` on 03-11: 10 + 1 * r +
+      15 + 30 * r + 2 * 0.5 ^ 0.6 = 55.2434.
+    Each is rescored from its first day; D is new. Run of 03-12
+    (rescore_from 03-08): B, identified within the lookback but with
+    nothing new since, is kept; A, C and D are rescored from 03-08. Every
+    mart then equals a full refresh."""
+    carried.append(
+        "form_submissions",
+        [
+            {
+                "submission_id": "s3",
+                "visitor_id": "vY",
+                "form_id": "demo-request",
+                "submitted_at": "2026-03-01 10:00:00",
+                "_loaded_at": "2026-03-01 10:02:00",
+            }
+        ],
+    )
+    carried.append(
+        "visitor_identities",
+        [
+            {
+                "visitor_id": "vY",
+                "lead_id": "B",
+                "identified_at": "2026-03-11 08:00:00",
+                "_loaded_at": LATE,
+            }
+        ],
+    )
+    carried.query("delete from marketing.web_events where event_id = 'w2'")
+    carried.append(
+        "email_events",
+        [
+            {
+                "event_id": "e5",
+                "lead_id": "C",
+                "campaign_id": "c1",
+                "email_id": "m1",
+                "event_type": "open",
+                "occurred_at": "2026-03-05 10:00:00",
+                "_loaded_at": LATE,
+            }
+        ],
+    )
+    carried.build("--vars", "{as_of: '2026-03-11'}")
+    assert rescored(carried) == both_models(
+        {"A": None, "B": None, "C": None, "D": None}
+    )
+    r = 0.5**0.1
+    opens = rounded(2 * 0.5**3.1 + 2 * 0.5**1.1)
+    assert score(carried, "B", "hand") == rounded(-10 + opens + 15 - 20 + 15)
+    assert transitions(carried, "B", "quiet") == [
+        ("2026-02-01", None, "cold", "first", "activity"),
+        ("2026-03-01", "cold", "hot", "up", "activity"),
+        ("2026-03-08", "hot", "warm", "down", "decay"),
+    ]
+    assert score(carried, "A", "hand") == rounded(15 + rounded(2 * 0.5**1.1 + r) + 40)
+    assert score(carried, "C", "hand") == rounded(
+        10 + rounded(r) + 15 + rounded(30 * r) + rounded(2 * 0.5**0.6)
+    )
+
+    carried.build("--vars", "{as_of: '2026-03-12'}")
+    assert rescored(carried) == both_models(
+        {"A": "2026-03-08", "C": "2026-03-08", "D": "2026-03-08"}
+    )
+    carried_marts = carried.marts()
+    carried.build("--full-refresh", "--vars", "{as_of: '2026-03-12'}")
+    assert_same_marts(carried.marts(), carried_marts)

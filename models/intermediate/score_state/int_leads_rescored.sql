@@ -6,12 +6,14 @@
     partition_by=['lead_bucket'] if target.type == 'spark' else none,
     on_schema_change='fail',
 ) }}
--- depends_on: {{ ref('stg_marketing__visitor_identities') }}
 {%- set window = scoring_window() %}
 {%- set rescore_from = "cast('" ~ window.rescore_from ~ "' as date)"
     if window.rescore_from else 'cast(null as date)' %}
 {%- set previous_as_of = "cast('" ~ window.previous_as_of ~ "' as date)"
     if window.previous_as_of else 'cast(null as date)' %}
+{%- set loaded_through = "cast("
+    ~ ("'" ~ window.loaded_through ~ "'" if window.loaded_through else 'null')
+    ~ " as " ~ dbt.type_timestamp() ~ ")" %}
 with
 
 leads as (
@@ -25,6 +27,18 @@ leads as (
 
 ),
 
+activities as (
+
+    select
+        lead_id,
+        activity_date,
+        loaded_at,
+        activity_type = 'web.time_on_site' as is_derived
+    from {{ ref('int_activities_unioned') }}
+    where lead_id is not null and activity_date <= {{ as_of_date() }}
+
+),
+
 -- Every scored model; is_rescored: its whole history is rescored.
 scoring_models as (
 
@@ -35,21 +49,33 @@ scoring_models as (
 
 ),
 
+-- web.time_on_site is left out of the counts: it is derived from the
+-- day's web events, which are counted, and its loaded_at moves whenever
+-- a later event of the same day arrives.
 activity_counts as (
 
     select
         lead_id,
-        count(*) as activity_count,
-        -- Up to the last run's as_of: fewer than it counted when one was
-        -- deleted or moved to another lead.
-        count(case when activity_date <= {{ previous_as_of }} then 1 end)
-            as settled_count,
+        count(case when not is_derived then 1 end) as activity_count,
+        -- What the last run counted (up to its as_of, loaded by then) and
+        -- is still there: fewer when one was deleted, moved to another lead
+        -- or sent again (DECISIONLOG: "What a run rescores from the first
+        -- day"). Activities loaded since are the two conditions below.
+        count(
+            case
+                when
+                    not is_derived
+                    and activity_date <= {{ previous_as_of }}
+                    and loaded_at <= {{ loaded_through }}
+                    then 1
+            end
+        ) as settled_count,
         -- Late events: dated before rescore_from, loaded after loaded_through.
         max(case when activity_date < {{ rescore_from }} then loaded_at end)
             as settled_loaded_at,
+        -- New activity from rescore_from on: rescored from that day.
         max(activity_date) >= {{ rescore_from }} as is_active
-    from {{ ref('int_activities_unioned') }}
-    where lead_id is not null and activity_date <= {{ as_of_date() }}
+    from activities
     group by lead_id
 
 ),
@@ -65,19 +91,10 @@ fit as (
 
 ),
 
-{%- if window.rescore_from is not none %}
-
--- Identified since rescore_from: the lead's old visits are stitched to it.
-identified_leads as (
-
-    select distinct lead_id
-    from {{ ref('stg_marketing__visitor_identities') }}
-    where cast(identified_at as date) >= {{ rescore_from }}
-
-),
-{%- endif %}
-
--- is_changed: its state may differ before rescore_from, transitions too.
+-- is_changed: its state may differ before rescore_from, transitions too;
+-- it is rescored from its first day. A lead whose past is as the last run
+-- computed it and that has new activity from rescore_from on (is_active)
+-- is rescored from rescore_from; any other lead is kept.
 reasons as (
 
     select
@@ -90,10 +107,17 @@ reasons as (
         {%- if window.rescore_from is none %}
             true
         {%- else %}
+        -- Every term is true or false, never null: a null would leave
+        -- the lead rescored from its first day (rescored_from empty).
         previous.lead_id is null
-        or leads.created_date >= {{ rescore_from }}
-        or identified_leads.lead_id is not null
-        or activity_counts.settled_loaded_at > previous.loaded_through
+        or leads.created_date <> previous.created_date
+        -- A late activity, or a visitor identified since the last run:
+        -- its older visits reach the lead loaded after loaded_through
+        -- (empty when no activity had been loaded).
+        or coalesce(
+            activity_counts.settled_loaded_at > previous.loaded_through,
+            activity_counts.settled_loaded_at is not null
+        )
         or coalesce(activity_counts.settled_count, 0) <> previous.activity_count
         or coalesce(fit.fit_points, 0) <> previous.fit_points
         or scoring_models.is_rescored
@@ -116,8 +140,6 @@ reasons as (
             leads.lead_id = fit.lead_id
             and scoring_models.model_id = fit.model_id
     {%- if window.rescore_from is not none %}
-    left join identified_leads
-        on leads.lead_id = identified_leads.lead_id
     left join {{ this }} as previous
         on
             leads.lead_id = previous.lead_id
