@@ -55,6 +55,26 @@ rescored_scores as (
 ),
 {%- endif %}
 
+scores as (
+
+    select
+        lead_id,
+        model_id,
+        lead_score,
+        score_date
+    from new_scores
+    {%- if is_incremental() %}
+    union all
+    select
+        lead_id,
+        model_id,
+        lead_score,
+        score_date
+    from rescored_scores
+    {%- endif %}
+
+),
+
 final as (
 
     select
@@ -64,17 +84,7 @@ final as (
         {{ run_started_timestamp() }} as scored_at,
         -- Last: Spark puts a partition column after the others.
         score_date as backtest_date
-    from new_scores
-    {%- if is_incremental() %}
-    union all
-    select
-        lead_id,
-        model_id,
-        cast(lead_score as double) as lead_score,
-        {{ run_started_timestamp() }} as scored_at,
-        score_date as backtest_date
-    from rescored_scores
-    {%- endif %}
+    from scores
 
 )
 
