@@ -10,29 +10,16 @@ piece_rows as (
         model_id,
         valid_from,
         valid_to,
-        last_activity_date,
+        coalesce(last_activity_date, valid_from) as last_activity_date,
         -- How far the rounded score may be from the unrounded total: half a
         -- millionth for each rule and for the total.
         (rule_rows + 1) * 0.0000005 as margin,
+        largest_factor_points,
         low_factor,
         low_points,
         high_factor,
         high_points
     from {{ ref('int_decay_pieces') }}
-
-),
-
-searched_rules as (
-
-    select
-        lead_id,
-        model_id,
-        valid_from,
-        valid_to,
-        coalesce(last_activity_date, valid_from) as last_activity_date,
-        abs(factor_points) as factor_points
-    from {{ ref('int_decay_searched_components') }}
-    where abs(factor_points) >= 0.0000005
 
 ),
 
@@ -66,6 +53,7 @@ crossings as (
         pieces.valid_from,
         pieces.valid_to,
         pieces.last_activity_date,
+        pieces.largest_factor_points,
         pieces.low_factor,
         pieces.high_factor,
         pieces.low_factor
@@ -96,6 +84,7 @@ crossing_factors as (
         valid_from,
         valid_to,
         last_activity_date,
+        largest_factor_points,
         -- A larger factor is an earlier day.
         least(greatest(below_factor, above_factor), high_factor)
             as early_factor,
@@ -107,6 +96,10 @@ crossing_factors as (
 
 -- The first day decay reaches each factor: a logarithm away (half_life),
 -- a whole number of decay steps after the latest activity (inactivity).
+-- A score that stays within the margin longer than the eight candidate
+-- days below is fading towards the bound: rounded, it reaches it on the
+-- day its largest decaying rule falls below half a millionth (and every
+-- rule rounds to 0), the fading day.
 crossing_days as (
 
     select
@@ -114,7 +107,6 @@ crossing_days as (
         factors.model_id,
         factors.valid_from,
         factors.valid_to,
-        factors.last_activity_date,
         {{ decay_day(
             'factors.early_factor',
             'factors.valid_from',
@@ -126,6 +118,23 @@ crossing_days as (
             'factors.last_activity_date',
         ) }} as late_date,
         case
+            when
+                factors.largest_factor_points >= 0.0000005
+                and (
+                    factors.late_factor <= 0
+                    or factors.late_factor < factors.early_factor * case
+                        when scoring_models.decay_method = 'half_life'
+                            then power(0.5, 6.0 / scoring_models.decay_days)
+                        else power(1 - scoring_models.decay_pct / 100.0, 6)
+                    end
+                )
+                then {{ decay_day(
+                    '0.0000005 / factors.largest_factor_points',
+                    'factors.valid_from',
+                    'factors.last_activity_date',
+                ) }}
+        end as fading_date,
+        case
             when scoring_models.decay_method = 'half_life' then 1
             else scoring_models.decay_days
         end as step_days
@@ -135,113 +144,76 @@ crossing_days as (
 
 ),
 
--- A score within the margin of a bound for longer than the candidates
--- below cover is fading towards it: rounded, it reaches the bound on the
--- day its last decaying rule falls below half a millionth (and rounds to
--- 0). That day, per rule of those segments.
-fading_segments as (
-
-    select distinct
-        lead_id,
-        model_id,
-        valid_from,
-        step_days
-    from crossing_days
-    where
-        late_date is null
-        or late_date > cast({{ dbt.dateadd(
-            'day', '6 * step_days', 'early_date'
-        ) }} as date)
-
-),
-
-fading_days as (
-
-    select
-        rules.lead_id,
-        rules.model_id,
-        rules.valid_from,
-        rules.valid_to,
-        {{ decay_day(
-            '0.0000005 / rules.factor_points',
-            'rules.valid_from',
-            'rules.last_activity_date',
-        ) }} as fading_date,
-        fading_segments.step_days
-    from searched_rules as rules
-    inner join fading_segments
-        on
-            rules.lead_id = fading_segments.lead_id
-            and rules.model_id = fading_segments.model_id
-            and rules.valid_from = fading_segments.valid_from
-    inner join crossing_models as scoring_models
-        on rules.model_id = scoring_models.model_id
-
-),
-
-factor_days as (
-
-    select
-        lead_id,
-        model_id,
-        valid_from,
-        valid_to,
-        early_date,
-        late_date,
-        step_days
-    from crossing_days
-    union all
-    select
-        lead_id,
-        model_id,
-        valid_from,
-        valid_to,
-        fading_date as early_date,
-        fading_date as late_date,
-        step_days
-    from fading_days
-
-),
-
 -- Floating point may put a day one off: from a step before the early day
--- to a step after the late one, at most eight steps.
+-- to a step after the late one (at most eight steps), and a step either
+-- side of the fading day.
 step_offsets as (
 
-    select -1 as step_offset
+    select
+        'crossing' as day_kind,
+        -1 as step_offset
     union all
-    select 0 as step_offset
+    select
+        'crossing' as day_kind,
+        0 as step_offset
     union all
-    select 1 as step_offset
+    select
+        'crossing' as day_kind,
+        1 as step_offset
     union all
-    select 2 as step_offset
+    select
+        'crossing' as day_kind,
+        2 as step_offset
     union all
-    select 3 as step_offset
+    select
+        'crossing' as day_kind,
+        3 as step_offset
     union all
-    select 4 as step_offset
+    select
+        'crossing' as day_kind,
+        4 as step_offset
     union all
-    select 5 as step_offset
+    select
+        'crossing' as day_kind,
+        5 as step_offset
     union all
-    select 6 as step_offset
+    select
+        'crossing' as day_kind,
+        6 as step_offset
+    union all
+    select
+        'fading' as day_kind,
+        -1 as step_offset
+    union all
+    select
+        'fading' as day_kind,
+        0 as step_offset
+    union all
+    select
+        'fading' as day_kind,
+        1 as step_offset
 
 ),
 
 candidate_days as (
 
     select
-        factor_days.lead_id,
-        factor_days.model_id,
-        factor_days.valid_from,
-        factor_days.valid_to,
+        crossing_days.lead_id,
+        crossing_days.model_id,
+        crossing_days.valid_from,
+        crossing_days.valid_to,
+        step_offsets.day_kind,
         cast({{ dbt.dateadd(
             'day',
-            'step_offsets.step_offset * factor_days.step_days',
-            'factor_days.early_date',
+            'step_offsets.step_offset * crossing_days.step_days',
+            "case when step_offsets.day_kind = 'crossing'"
+            ~ ' then crossing_days.early_date'
+            ~ ' else crossing_days.fading_date end',
         ) }} as date) as score_date,
-        factor_days.late_date,
-        factor_days.step_days
-    from factor_days
+        crossing_days.late_date,
+        crossing_days.step_days
+    from crossing_days
     cross join step_offsets
-    where factor_days.early_date is not null
 
 )
 
@@ -252,10 +224,12 @@ select distinct
     score_date
 from candidate_days
 where
-    score_date > valid_from
+    score_date is not null
+    and score_date > valid_from
     and (valid_to is null or score_date < valid_to)
     and (
-        late_date is null
+        day_kind = 'fading'
+        or late_date is null
         or score_date <= cast({{ dbt.dateadd(
             'day', 'step_days', 'late_date'
         ) }} as date)

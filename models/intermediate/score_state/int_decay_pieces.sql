@@ -17,6 +17,7 @@ searched as (
         sum(fixed_points) as fixed_points,
         sum(factor_points) as factor_points,
         count(*) as rule_rows,
+        max(abs(factor_points)) as largest_factor_points,
         start_factor,
         end_factor
     from {{ ref('int_decay_searched_components') }}
@@ -84,6 +85,7 @@ totals as (
         break_points.last_activity_date,
         break_points.decay_factor,
         sum(searched.rule_rows) as rule_rows,
+        max(searched.largest_factor_points) as largest_factor_points,
         sum(
             case
                 when
@@ -122,6 +124,7 @@ pieces as (
         valid_to,
         last_activity_date,
         rule_rows,
+        largest_factor_points,
         decay_factor as low_factor,
         total_points as low_points,
         lead(decay_factor) over (
