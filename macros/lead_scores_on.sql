@@ -17,8 +17,10 @@
     Each state row is first matched with the days it holds on (a join with
     a handful of dates), then with its segment's `_fit` row on the same
     day: the work grows with the rows and the days, not with a lead's rows
-    times its segments. Its CTE names are its own: Spark rejects a nested
-    CTE that shadows an outer one. -#}
+    times its segments. The state is read once for the rows and once for
+    the segments: DuckDB materializes a CTE read twice, in memory. Its CTE
+    names are its own: Spark rejects a nested CTE that shadows an outer
+    one. -#}
 {% macro lead_scores_on(on_date, dates=none, where='true', by_lead=false) %}
     {%- set day = 'score_dates.score_date' if dates is not none else on_date %}
 with
@@ -29,14 +31,11 @@ lead_scores_on_rows as (
         {{ day }} as score_date,
         state.lead_id,
         state.model_id,
-        state.component,
         state.category,
         state.cap_points,
         state.fixed_points,
         state.decaying_points,
-        state.decaying_from,
-        state.valid_from,
-        state.last_activity_date
+        state.decaying_from
     from {{ ref('int_score_state') }} as state
     {%- if by_lead %}
     inner join {{ dates }} as score_dates
@@ -53,6 +52,33 @@ lead_scores_on_rows as (
 
 ),
 
+-- The segment each lead is in on the day (its `_fit` row), whose latest
+-- activity inactivity decay counts from.
+lead_scores_on_segments as (
+
+    select
+        {{ day }} as score_date,
+        state.lead_id,
+        state.model_id,
+        state.valid_from,
+        state.last_activity_date
+    from {{ ref('int_score_state') }} as state
+    {%- if by_lead %}
+    inner join {{ dates }} as score_dates
+        on
+            state.lead_id = score_dates.lead_id
+            and state.model_id = score_dates.model_id
+    {%- elif dates is not none %}
+    cross join {{ dates }} as score_dates
+    {%- endif %}
+    where
+        state.component = '_fit'
+        and state.valid_from <= {{ day }}
+        and (state.valid_to is null or {{ day }} < state.valid_to)
+        and {{ where }}
+
+),
+
 -- Each rule's points on the day, rounded, before its category's cap.
 lead_scores_on_values as (
 
@@ -64,12 +90,11 @@ lead_scores_on_values as (
         state.cap_points,
         {{ component_value_on('state.score_date', 'segment') }} as points
     from lead_scores_on_rows as state
-    inner join lead_scores_on_rows as segment
+    inner join lead_scores_on_segments as segment
         on
             state.lead_id = segment.lead_id
             and state.model_id = segment.model_id
             and state.score_date = segment.score_date
-            and segment.component = '_fit'
     inner join {{ ref('scoring_models') }} as scoring_models
         on state.model_id = scoring_models.model_id
     where scoring_models.status in ('active', 'draft')

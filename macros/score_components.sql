@@ -1,14 +1,34 @@
 {#- The score state by segment (the select of int_score_components): one
     row per lead, scored model, segment and component, each segment (a
-    `_fit` row) with the rule rows that hold through it. `where`
-    filters the state rows first, on both sides of the join: the
-    incremental models read only the leads a run rescored, for example
-    "scored_at > cast('2026-11-30 06:00:00' as timestamp)". Its CTE names
-    are its own: Spark rejects a nested CTE that shadows an outer one. -#}
+    `_fit` row) with the state rows that hold through it: the rules' rows
+    and its own `_fit` row (segments do not overlap, so no other `_fit`
+    row holds through it). `where` filters the state rows first, on both
+    sides of the join: the incremental models read only the leads a run
+    rescored, for example
+    "scored_at > cast('2026-11-30 06:00:00' as timestamp)". Each CTE is
+    read once: DuckDB materializes a CTE read twice, in memory, which ran
+    out of it at a million leads. Its CTE names are its own: Spark rejects
+    a nested CTE that shadows an outer one. -#}
 {% macro score_components(where='true') %}
 with
 
-state_rows as (
+segment_rows as (
+
+    select
+        lead_id,
+        model_id,
+        valid_from,
+        valid_to,
+        last_activity_date,
+        scored_at,
+        rescored_from,
+        lead_bucket
+    from {{ ref('int_score_state') }}
+    where component = '_fit' and {{ where }}
+
+),
+
+held_rows as (
 
     select
         lead_id,
@@ -21,28 +41,9 @@ state_rows as (
         decaying_from,
         valid_from,
         valid_to,
-        last_activity_date,
-        scored_at,
-        rescored_from,
-        lead_bucket
+        scored_at
     from {{ ref('int_score_state') }}
     where {{ where }}
-
-),
-
-segment_rows as (
-
-    select *
-    from state_rows
-    where component = '_fit'
-
-),
-
-rule_rows as (
-
-    select *
-    from state_rows
-    where component <> '_fit'
 
 ),
 
@@ -51,12 +52,12 @@ components as (
     select
         segment_rows.lead_id,
         segment_rows.model_id,
-        rule_rows.component,
-        rule_rows.category,
-        rule_rows.cap_points,
-        rule_rows.fixed_points,
-        rule_rows.decaying_points,
-        rule_rows.decaying_from,
+        held_rows.component,
+        held_rows.category,
+        held_rows.cap_points,
+        held_rows.fixed_points,
+        held_rows.decaying_points,
+        held_rows.decaying_from,
         segment_rows.valid_from,
         segment_rows.valid_to,
         segment_rows.last_activity_date,
@@ -64,21 +65,18 @@ components as (
         segment_rows.rescored_from,
         segment_rows.lead_bucket
     from segment_rows
-    inner join rule_rows
+    inner join held_rows
         on
-            segment_rows.lead_id = rule_rows.lead_id
-            and segment_rows.model_id = rule_rows.model_id
+            segment_rows.lead_id = held_rows.lead_id
+            and segment_rows.model_id = held_rows.model_id
             -- A run writes every row of a lead: one scored_at, which lets a
             -- filter on it reach both sides.
-            and segment_rows.scored_at = rule_rows.scored_at
-            and segment_rows.valid_from >= rule_rows.valid_from
+            and segment_rows.scored_at = held_rows.scored_at
+            and segment_rows.valid_from >= held_rows.valid_from
             and (
-                rule_rows.valid_to is null
-                or segment_rows.valid_from < rule_rows.valid_to
+                held_rows.valid_to is null
+                or segment_rows.valid_from < held_rows.valid_to
             )
-    union all
-    select *
-    from segment_rows
 
 )
 

@@ -26,10 +26,11 @@ lead_scores as (
 
 ),
 
+-- Read apart from lead_scores: DuckDB keeps a CTE read twice in memory.
 backtest_dates as (
 
-    select distinct score_date
-    from lead_scores
+    select distinct backtest_date as score_date
+    from {{ ref('int_month_start_scores') }}
 
 ),
 
