@@ -3,20 +3,96 @@
 -- the sales alerts show them, for example "Viewed pricing (2 times): +8".
 -- A contribution is a rule's points as of now, after decay (at the
 -- score's precision) and before category caps, with the number of its
--- activities awarded points; a fit rule counts once.
+-- activities awarded points; a fit rule counts once. The rules' points
+-- come from the score state, the rows that hold on as_of, with the one
+-- computation the score takes them from (macro component_value_on).
 {%- set whole = dbt.type_int() %}
 with
 
-points_ledger as (
+leads as (
+
+    select lead_id
+    from {{ ref('stg_marketing__leads') }}
+    where cast(created_at as date) <= {{ as_of_date() }}
+
+),
+
+scoring_models as (
+
+    select
+        model_id,
+        decay_method,
+        decay_days,
+        decay_pct
+    from {{ ref('scoring_models') }}
+    where status in ('active', 'draft')
+
+),
+
+activity_rules as (
+
+    select
+        rule_id,
+        description
+    from {{ ref('activity_rules') }}
+
+),
+
+-- Each lead's rule rows that hold on as_of.
+rule_rows as (
 
     select
         lead_id,
         model_id,
-        rule_id,
-        rule_description,
-        awarded_points,
-        decayed_points
-    from {{ ref('fct_points_ledger') }}
+        component as rule_id,
+        fixed_points,
+        decaying_points,
+        decaying_from,
+        awarded_activities
+    from {{ ref('int_score_state') }}
+    where
+        component <> '_fit'
+        and valid_from <= {{ as_of_date() }}
+        and (valid_to is null or {{ as_of_date() }} < valid_to)
+
+),
+
+-- The segment each lead is in on as_of, whose latest activity inactivity
+-- decay counts from.
+segments as (
+
+    select
+        lead_id,
+        model_id,
+        valid_from,
+        last_activity_date
+    from {{ ref('int_score_state') }}
+    where
+        component = '_fit'
+        and valid_from <= {{ as_of_date() }}
+        and (valid_to is null or {{ as_of_date() }} < valid_to)
+
+),
+
+rule_points as (
+
+    select
+        state.lead_id,
+        state.model_id,
+        activity_rules.description,
+        state.awarded_activities as activities,
+        {{ component_value_on(as_of_date(), 'segment') }} as points
+    from rule_rows as state
+    inner join segments as segment
+        on
+            state.lead_id = segment.lead_id
+            and state.model_id = segment.model_id
+    inner join scoring_models
+        on state.model_id = scoring_models.model_id
+    inner join activity_rules
+        on state.rule_id = activity_rules.rule_id
+    inner join leads
+        on state.lead_id = leads.lead_id
 
 ),
 
@@ -45,13 +121,10 @@ contributions as (
     select
         lead_id,
         model_id,
-        rule_description as description,
-        sum(case when awarded_points <> 0 then 1 else 0 end) as activities,
-        cast(round(
-            {{ score_precision('sum(decayed_points)') }}, 0
-        ) as {{ whole }}) as points
-    from points_ledger
-    group by lead_id, model_id, rule_id, rule_description
+        description,
+        activities,
+        cast(round(points, 0) as {{ whole }}) as points
+    from rule_points
     union all
     select
         fit_matches.lead_id,

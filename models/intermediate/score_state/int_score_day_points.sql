@@ -1,7 +1,8 @@
 -- Part of int_score_state (ephemeral): the rescored leads' points per
 -- scored model, activity rule and activity day, fixed and decaying apart,
--- with the day they count from (change_date): points dated before the
--- lead existed count from its first day.
+-- with the day they count from (change_date) and the number of activities
+-- awarded points: points dated before the lead existed count from its
+-- first day.
 {{ config(materialized='ephemeral') }}
 -- depends_on: {{ ref('int_seed_fingerprints') }}
 {%- set window = scoring_window(for_model='int_score_state') %}
@@ -45,7 +46,10 @@ select
     ) as fixed_points,
     sum(
         case when points.decays then points.awarded_points else 0 end
-    ) as decaying_points
+    ) as decaying_points,
+    sum(
+        case when points.awarded_points <> 0 then 1 else 0 end
+    ) as awarded_activities
 from matched_points as points
 inner join day_point_leads
     on

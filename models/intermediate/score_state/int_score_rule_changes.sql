@@ -1,6 +1,7 @@
 -- Part of int_score_state (ephemeral): each rescored lead's activity
 -- rules per scored model on each day their points change, with the
--- running fixed and decaying points, valid to the rule's next change.
+-- running fixed and decaying points and count of activities awarded
+-- points, valid to the rule's next change.
 {{ config(materialized='ephemeral') }}
 with
 
@@ -14,7 +15,8 @@ day_points as (
         activity_date,
         change_date,
         fixed_points,
-        decaying_points
+        decaying_points,
+        awarded_activities
     from {{ ref('int_score_day_points') }}
 
 ),
@@ -41,6 +43,7 @@ daily_points as (
         change_date,
         sum(fixed_points) as fixed_points,
         sum(decaying_points) as decaying_points,
+        sum(awarded_activities) as awarded_activities,
         -- The latest activity day whose decaying points do not cancel out.
         max(case when decaying_points <> 0 then activity_date end)
             as decaying_from
@@ -67,6 +70,11 @@ component_sums as (
             order by change_date
             rows between unbounded preceding and current row
         ) as undecayed_points,
+        sum(awarded_activities) over (
+            partition by lead_id, model_id, component
+            order by change_date
+            rows between unbounded preceding and current row
+        ) as awarded_activities,
         max(decaying_from) over (
             partition by lead_id, model_id, component
             order by change_date
@@ -134,6 +142,7 @@ select
     ) as decaying_points,
     coalesce(component_sums.decaying_from, component_sums.change_date)
         as decaying_from,
+    component_sums.awarded_activities,
     component_sums.valid_to
 from component_sums
 left join half_life_points

@@ -1,6 +1,7 @@
 -- The score state. A row per lead, scored model, activity rule and day
 -- its points change, valid to the rule's next change (its running fixed
--- and decaying points, and its category), and a `_fit` row per lead, model
+-- and decaying points, its count of activities awarded points, and its
+-- category), and a `_fit` row per lead, model
 -- and change day, valid to the next change day: a segment, inside which
 -- only decay moves the score. int_score_components gives each segment its
 -- rule rows; on a day D the score is clamp(sum over categories of min(cap,
@@ -56,6 +57,7 @@ components as (
         fixed_points,
         decaying_points,
         decaying_from,
+        awarded_activities,
         cast(null as date) as last_activity_date,
         valid_to
     from {{ ref('int_score_rule_changes') }}
@@ -69,6 +71,7 @@ components as (
         0 as fixed_points,
         cast(0 as double) as decaying_points,
         change_date as decaying_from,
+        0 as awarded_activities,
         last_activity_date,
         valid_to
     from {{ ref('int_score_change_days') }}
@@ -92,6 +95,8 @@ final as (
         -- (half_life), or before decay (inactivity, none).
         components.decaying_points,
         components.decaying_from,
+        cast(components.awarded_activities as {{ dbt.type_bigint() }})
+            as awarded_activities,
         components.change_date as valid_from,
         components.valid_to,
         components.last_activity_date,
