@@ -17,24 +17,18 @@ leads as (
 
 ),
 
+-- Each rule of a scored model with its description and its model's decay
+-- (named scoring_models for the macro component_value_on).
 scoring_models as (
 
     select
+        rule_id,
         model_id,
+        rule_description,
         decay_method,
         decay_days,
         decay_pct
-    from {{ ref('scoring_models') }}
-    where status in ('active', 'draft')
-
-),
-
-activity_rules as (
-
-    select
-        rule_id,
-        description
-    from {{ ref('activity_rules') }}
+    from {{ ref('int_activity_rules_with_models') }}
 
 ),
 
@@ -79,7 +73,7 @@ rule_points as (
     select
         state.lead_id,
         state.model_id,
-        activity_rules.description,
+        scoring_models.rule_description as description,
         state.awarded_activities as activities,
         {{ component_value_on(as_of_date(), 'segment') }} as points
     from rule_rows as state
@@ -88,9 +82,9 @@ rule_points as (
             state.lead_id = segment.lead_id
             and state.model_id = segment.model_id
     inner join scoring_models
-        on state.model_id = scoring_models.model_id
-    inner join activity_rules
-        on state.rule_id = activity_rules.rule_id
+        on
+            state.model_id = scoring_models.model_id
+            and state.rule_id = scoring_models.rule_id
     inner join leads
         on state.lead_id = leads.lead_id
 
