@@ -165,8 +165,9 @@ def reference_floor(warehouse: Path, as_of: dt.date) -> tuple[float, int, int]:
         con.close()
 
 
-def slowest(target: Path, count: int = 8) -> dict[str, float]:
-    """The slowest nodes of the last dbt command, from run_results.json."""
+def slowest(target: Path, count: int | None = 8) -> dict[str, float]:
+    """The slowest nodes of the last dbt command, from run_results.json
+    (every node when count is None)."""
     results = json.loads((target / "run_results.json").read_text())["results"]
     ranked = sorted(results, key=lambda result: -result["execution_time"])
     return {
@@ -181,9 +182,21 @@ def peak_memory_gib(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024**2
 
 
+def python_loop_seconds() -> float:
+    """Seconds for a fixed pure-Python loop. dbt's start-up and its cost
+    per node follow the machine's single-core speed, which can differ from
+    one machine or day to another: compare runs through it."""
+    started = time.monotonic()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return round(time.monotonic() - started, 2)
+
+
 def machine() -> dict[str, object]:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return {
+        "python_loop_seconds": python_loop_seconds(),
         "cores": os.cpu_count(),
         "memory_gib": round(memory / 1024**3, 1),
         "platform": platform.platform(),
@@ -254,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     dbt(target, args.end_date, "parse")
     timed("incremental_daily_build", dbt(target, args.end_date, "build"))
     results["slowest_nodes_daily"] = slowest(target)
+    results["nodes_daily"] = slowest(target, count=None)
     floor, floor_rows, differing = reference_floor(warehouse, args.end_date)
     timed("reference_floor", floor)
 
@@ -296,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{'daily run / floor':<44}{results['daily_over_floor']:>9.1f}x\n"
         f"{'peak memory, dbt':<44}{results['peak_memory_gib_dbt']:>7.2f} GiB\n"
         f"{'peak memory, floor query':<44}{results['peak_memory_gib_floor']:>7.2f} GiB\n"
+        f"{'a fixed Python loop (machine speed)':<44}"
+        f"{results['machine']['python_loop_seconds']:>10.2f}\n"
         f"floor: {floor_rows:,} scores, {differing} differ from fct_lead_scores\n"
         f"results: {folder / 'results.json'}"
     )
