@@ -3,9 +3,13 @@
     `_fit` row) with the state rows that hold through it: the rules' rows
     and its own `_fit` row (segments do not overlap, so no other `_fit`
     row holds through it). `where` filters the state rows first, on both
-    sides of the join: the incremental models read only the leads a run
-    rescored, for example
-    "scored_at > cast('2026-11-30 06:00:00' as timestamp)". Each CTE is
+    sides of the join: the incremental models read only the rows a run
+    wrote, for example
+    "scored_at > cast('2026-11-30 06:00:00' as timestamp)". Those are a
+    rescored lead's segments from the one that held on the day before
+    rescored_from, and every rule row that holds through them: a rule row
+    ends on a change day, which starts a segment, so a row that ended
+    before that segment holds through none of them. Each CTE is
     read once: DuckDB materializes a CTE read twice, in memory, which ran
     out of it at a million leads. Its CTE names are its own: Spark rejects
     a nested CTE that shadows an outer one. -#}
@@ -69,9 +73,6 @@ components as (
         on
             segment_rows.lead_id = held_rows.lead_id
             and segment_rows.model_id = held_rows.model_id
-            -- A run writes every row of a lead: one scored_at, which lets a
-            -- filter on it reach both sides.
-            and segment_rows.scored_at = held_rows.scored_at
             and segment_rows.valid_from >= held_rows.valid_from
             and (
                 held_rows.valid_to is null

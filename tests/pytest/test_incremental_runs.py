@@ -446,3 +446,60 @@ def test_a_lead_whose_past_changed_is_rescored_from_its_first_day(
     carried_marts = carried.marts()
     carried.build("--full-refresh", "--vars", "{as_of: '2026-03-12'}")
     assert_same_marts(carried.marts(), carried_marts)
+
+
+def page_rows(project: Project) -> list[tuple[str, int]]:
+    """A's rows of the page rule under `hand`: (valid_from, activities)."""
+    return project.query(
+        "select cast(valid_from as varchar), awarded_activities"
+        " from intermediate.int_score_state"
+        " where lead_id = 'A' and model_id = 'hand' and component = 'page'"
+        " order by valid_from"
+    )
+
+
+def test_a_lead_rescored_from_a_day_adds_its_new_points_to_the_rows_it_carries(
+    carried: Project,
+) -> None:
+    """The run of 03-11 rescores A from 03-07 (its page view of 03-10 is
+    inside the lookback): it keeps A's rows before 03-07 and adds the
+    points from 03-07 on to the row that held on 03-06, instead of
+    summing A's history again. A's page rule: 2 views on 02-28 (counted
+    from A's first day, 03-01), 1 on 03-10. Marking the carried row of
+    03-01 with 100 more activities shows the path: the row of 03-10 counts 102 + 1, where a rescore from the
+    first day counts 3; a full refresh counts 3 again."""
+    assert page_rows(carried) == [("2026-03-01", 2), ("2026-03-10", 3)]
+    carried.query(
+        "update intermediate.int_score_state"
+        " set awarded_activities = awarded_activities + 100"
+        " where lead_id = 'A' and model_id = 'hand' and component = 'page'"
+        " and valid_from = date '2026-03-01'"
+    )
+    carried.build("--vars", "{as_of: '2026-03-11'}")
+    assert rescored(carried)[("A", "hand")] == "2026-03-07"
+    assert page_rows(carried) == [("2026-03-01", 102), ("2026-03-10", 103)]
+
+    carried.build("--full-refresh", "--vars", "{as_of: '2026-03-11'}")
+    assert page_rows(carried) == [("2026-03-01", 2), ("2026-03-10", 3)]
+
+
+def test_the_state_rebuilt_alone_rescores_every_lead_from_its_first_day(
+    carried: Project,
+) -> None:
+    """The run of 03-11 carries A and C from 03-07 (int_leads_rescored keeps
+    that rescored_from). A full refresh of the state and what follows it,
+    without int_leads_rescored, must score them from their first day, not
+    from 03-07 on without their earlier points: its marts equal a full
+    refresh of everything."""
+    carried.build("--vars", "{as_of: '2026-03-11'}")
+    assert rescored(carried)[("A", "hand")] == "2026-03-07"
+    carried.build(
+        "--full-refresh",
+        "--select",
+        "int_score_state+",
+        "--vars",
+        "{as_of: '2026-03-11'}",
+    )
+    rebuilt = carried.marts()
+    carried.build("--full-refresh", "--vars", "{as_of: '2026-03-11'}")
+    assert_same_marts(carried.marts(), rebuilt)

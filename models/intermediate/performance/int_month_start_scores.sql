@@ -41,7 +41,8 @@ earlier_dates as (
 
 ),
 
--- The leads this run rescored (their state rows are all its own) on the
+-- The leads this run rescored (the state rows it wrote hold on every day
+-- from rescored_from) on the
 -- earlier month-starts, from the day their score may have changed.
 rescored_scores as (
 

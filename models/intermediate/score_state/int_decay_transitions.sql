@@ -5,7 +5,7 @@
     partition_by=['model_id'] if target.type == 'spark' else none,
     on_schema_change='fail',
 ) }}
--- depends_on: {{ ref('int_leads_rescored') }}
+-- depends_on: {{ ref('int_leads_rescored') }}, {{ ref('int_score_segments') }}
 {%- set window = scoring_window() %}
 with
 
@@ -186,5 +186,24 @@ left join {{ ref('int_leads_rescored') }} as rescored
         and rescored.scored_at > cast(
             '{{ window.last_run_started_at }}' as {{ dbt.type_timestamp() }}
         )
-where rescored.lead_id is null
+-- A lead rescored from a day keeps its moves in the segments that ended
+-- before the first one the run wrote.
+left join (
+    select
+        lead_id,
+        model_id,
+        min(valid_from) as valid_from
+    from {{ ref('int_score_segments') }}
+    where {{ window.rescored_rows }}
+    group by lead_id, model_id
+) as written_segments
+    on
+        previous.lead_id = written_segments.lead_id
+        and previous.model_id = written_segments.model_id
+where
+    rescored.lead_id is null
+    or (
+        rescored.rescored_from is not null
+        and previous.valid_from < written_segments.valid_from
+    )
 {%- endif %}

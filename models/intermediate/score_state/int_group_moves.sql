@@ -6,23 +6,39 @@
     "cast('" ~ (window.previous_as_of or as_of_text()) ~ "' as date)" %}
 with
 
--- A segment starts with new points or activity: its group against the
--- group the previous segment ended in (only a rescored lead has new ones).
-segment_starts as (
+-- The leads this run rescored.
+rescored_leads as (
 
     select
         lead_id,
-        model_id,
-        lag(end_group) over (
-            partition by lead_id, model_id order by valid_from
-        ) as from_group,
-        start_group as to_group,
-        start_score as lead_score,
-        valid_from as transition_date,
-        scored_at,
-        rescored_from
-    from {{ ref('int_score_segments') }}
+        model_id
+    from {{ ref('int_leads_rescored') }}
     where {{ window.rescored_rows }}
+
+),
+
+-- A segment starts with new points or activity: its group against the
+-- group the previous segment ended in (only a rescored lead has new ones;
+-- the segment before its first new one may be one the run kept).
+segment_starts as (
+
+    select
+        segments.lead_id,
+        segments.model_id,
+        lag(segments.end_group) over (
+            partition by segments.lead_id, segments.model_id
+            order by segments.valid_from
+        ) as from_group,
+        segments.start_group as to_group,
+        segments.start_score as lead_score,
+        segments.valid_from as transition_date,
+        segments.scored_at,
+        segments.rescored_from
+    from {{ ref('int_score_segments') }} as segments
+    inner join rescored_leads
+        on
+            segments.lead_id = rescored_leads.lead_id
+            and segments.model_id = rescored_leads.model_id
 
 ),
 

@@ -2,7 +2,9 @@
 -- scored model, activity rule and activity day, fixed and decaying apart,
 -- with the day they count from (change_date) and the number of activities
 -- awarded points: points dated before the lead existed count from its
--- first day.
+-- first day. A lead rescored from a day (rescored_from) has only the
+-- points that count from that day: int_score_state carries its rows
+-- before it forward.
 {{ config(materialized='ephemeral') }}
 -- depends_on: {{ ref('int_seed_fingerprints') }}
 {%- set window = scoring_window(for_model='int_score_state') %}
@@ -13,7 +15,11 @@ day_point_leads as (
     select
         lead_id,
         model_id,
-        created_date
+        created_date,
+        -- Empty when the state is rebuilt (no last run for it): every lead
+        -- from its first day, whatever int_leads_rescored kept.
+        {{ 'rescored_from' if window.rescore_from is not none
+            else 'cast(null as date)' }} as rescored_from
     from {{ ref('int_leads_rescored') }}
     where {{ window.rescored_rows }}
 
@@ -55,6 +61,10 @@ inner join day_point_leads
     on
         points.lead_id = day_point_leads.lead_id
         and points.model_id = day_point_leads.model_id
+where
+    day_point_leads.rescored_from is null
+    or greatest(points.activity_date, day_point_leads.created_date)
+    >= day_point_leads.rescored_from
 group by
     points.lead_id,
     points.model_id,

@@ -4,11 +4,13 @@
 -- segment, the limit decay tends to), and whether decay may move it
 -- across a bound inside (is_searched, see int_decay_transitions).
 --
--- Written with the state: a run computes the leads int_score_state
--- rescored (every row of a lead has the run's scored_at) and keeps the
--- others' rows.
+-- Written with the state: a run computes the segments whose state rows it
+-- wrote (a rescored lead's, from the segment that held on the day before
+-- rescored_from) and keeps the others, as the state does (carry_forward).
 {{ config(
     materialized='incremental',
+    incremental_strategy='insert_overwrite' if target.type == 'spark'
+    else 'carry_forward',
     unique_key=['lead_id', 'model_id'],
     partition_by=['lead_bucket'] if target.type == 'spark' else none,
     on_schema_change='fail',
@@ -185,4 +187,4 @@ final as (
 )
 
 select * from final
-{{ spark_kept_rows('final') }}
+{{ spark_kept_rows('final', carried_from='rescored_from') }}

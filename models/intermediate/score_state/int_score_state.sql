@@ -8,13 +8,18 @@
 -- sum over rules of round(fixed + decaying * decay(D), 6))), rounded (see
 -- the macro lead_scores_on).
 --
--- Incremental: a run rescores the leads int_leads_rescored marks, from
--- their first day (int_score_day_points, int_score_rule_changes and
--- int_score_change_days compute them); the others keep their rows. DuckDB
--- replaces a rescored lead's rows by key; Spark overwrites the lead_bucket
--- partitions the rescored leads fall in.
+-- Incremental: a run rescores the leads int_leads_rescored marks; the
+-- others keep their rows. A lead whose past is unchanged is rescored from
+-- rescored_from: its rows that ended before that day stay as they are
+-- (the carry_forward strategy), and the points from that day on
+-- (int_score_rule_changes, int_score_change_days) are added to its rows
+-- that held on the day before, which the run writes again up to their new
+-- end. Any other lead is rescored from its first day. Spark overwrites the
+-- lead_bucket partitions the rescored leads fall in.
 {{ config(
     materialized='incremental',
+    incremental_strategy='insert_overwrite' if target.type == 'spark'
+    else 'carry_forward',
     unique_key=['lead_id', 'model_id'],
     partition_by=['lead_bucket'] if target.type == 'spark' else none,
     on_schema_change='fail',
@@ -29,7 +34,10 @@ rescored_leads as (
         lead_id,
         model_id,
         fit_points,
-        rescored_from,
+        -- Empty when the state is rebuilt (a full refresh, or no table or
+        -- run log yet): every lead from its first day.
+        {{ 'rescored_from' if window.rescore_from is not none
+            else 'cast(null as date)' }} as rescored_from,
         lead_bucket
     from {{ ref('int_leads_rescored') }}
     where {{ window.rescored_rows }}
@@ -46,20 +54,66 @@ score_categories as (
 
 ),
 
-components as (
+scoring_models as (
+
+    select
+        model_id,
+        decay_method,
+        decay_days,
+        decay_pct
+    from {{ ref('scoring_models') }}
+
+),
+
+{%- if is_incremental() %}
+
+-- The rows of the leads rescored from a day (rescored_from) that held on
+-- the day before: the points from that day on add to them.
+base_rows as (
+
+    select
+        previous.lead_id,
+        previous.model_id,
+        previous.component,
+        previous.category,
+        previous.fixed_points,
+        previous.decaying_points,
+        previous.decaying_from,
+        previous.awarded_activities,
+        previous.valid_from,
+        previous.last_activity_date
+    from {{ this }} as previous
+    inner join rescored_leads
+        on
+            previous.lead_id = rescored_leads.lead_id
+            and previous.model_id = rescored_leads.model_id
+    where
+        previous.valid_from < rescored_leads.rescored_from
+        and (
+            previous.valid_to is null
+            or previous.valid_to >= rescored_leads.rescored_from
+        )
+
+),
+{%- endif %}
+
+-- The rows from each rescored lead's rescored_from (or first day) on, and
+-- before them the base rows they add to. decaying_from is empty on a new
+-- rule row without decaying points so far.
+changes as (
 
     select
         lead_id,
         model_id,
         component,
         category,
-        change_date,
         fixed_points,
         decaying_points,
         decaying_from,
         awarded_activities,
+        change_date as valid_from,
         cast(null as date) as last_activity_date,
-        valid_to
+        false as is_base
     from {{ ref('int_score_rule_changes') }}
     union all
     select
@@ -67,14 +121,147 @@ components as (
         model_id,
         '_fit' as component,
         '_fit' as category,
-        change_date,
         0 as fixed_points,
         cast(0 as double) as decaying_points,
         change_date as decaying_from,
         0 as awarded_activities,
+        change_date as valid_from,
         last_activity_date,
-        valid_to
+        false as is_base
     from {{ ref('int_score_change_days') }}
+    {%- if is_incremental() %}
+    union all
+    select
+        lead_id,
+        model_id,
+        component,
+        category,
+        fixed_points,
+        decaying_points,
+        decaying_from,
+        awarded_activities,
+        valid_from,
+        last_activity_date,
+        true as is_base
+    from base_rows
+    {%- endif %}
+
+),
+
+-- Each row with the next change of its rule or segment, the latest
+-- activity so far, and the base row's points (the base sorts first).
+with_base as (
+
+    select
+        *,
+        lead(valid_from) over (
+            partition by lead_id, model_id, component
+            order by valid_from
+        ) as valid_to,
+        max(last_activity_date) over (
+            partition by lead_id, model_id, component
+            order by valid_from
+            rows between unbounded preceding and current row
+        ) as latest_activity_date,
+        max(case when is_base then fixed_points end) over (
+            partition by lead_id, model_id, component
+            order by valid_from
+            rows between unbounded preceding and current row
+        ) as base_fixed_points,
+        max(case when is_base then decaying_points end) over (
+            partition by lead_id, model_id, component
+            order by valid_from
+            rows between unbounded preceding and current row
+        ) as base_decaying_points,
+        max(case when is_base then decaying_from end) over (
+            partition by lead_id, model_id, component
+            order by valid_from
+            rows between unbounded preceding and current row
+        ) as base_decaying_from,
+        max(case when is_base then awarded_activities end) over (
+            partition by lead_id, model_id, component
+            order by valid_from
+            rows between unbounded preceding and current row
+        ) as base_awarded_activities
+    from changes
+
+),
+
+-- New points added to the base: fixed and inactivity points add up;
+-- half-life points, each as of its decaying_from, add up once the base's
+-- are decayed to the new decaying_from (the design's "anchored sum").
+carried as (
+
+    select
+        with_base.lead_id,
+        with_base.model_id,
+        with_base.component,
+        with_base.category,
+        with_base.valid_from,
+        with_base.valid_to,
+        with_base.latest_activity_date as last_activity_date,
+        case
+            when with_base.is_base then with_base.fixed_points
+            else
+                coalesce(with_base.base_fixed_points, 0)
+                + with_base.fixed_points
+        end as fixed_points,
+        case
+            when with_base.is_base then with_base.awarded_activities
+            else
+                coalesce(with_base.base_awarded_activities, 0)
+                + with_base.awarded_activities
+        end as awarded_activities,
+        case
+            when with_base.is_base then with_base.decaying_points
+            when
+                scoring_models.decay_method = 'half_life'
+                and with_base.decaying_from is not null
+                and with_base.base_decaying_points <> 0
+                then with_base.base_decaying_points * {{ decay_factor(
+                    dbt.datediff(
+                        'with_base.base_decaying_from',
+                        'with_base.decaying_from',
+                        'day',
+                    ),
+                    'null',
+                ) }} + with_base.decaying_points
+            else
+                coalesce(with_base.base_decaying_points, 0)
+                + with_base.decaying_points
+        end as decaying_points,
+        coalesce(
+            with_base.decaying_from,
+            case
+                when with_base.base_decaying_points <> 0
+                    then with_base.base_decaying_from
+            end
+        ) as decaying_from
+    from with_base
+    inner join scoring_models
+        on with_base.model_id = scoring_models.model_id
+
+),
+
+-- Points that decay to nothing are dated from their row's first day, on
+-- every path.
+components as (
+
+    select
+        lead_id,
+        model_id,
+        component,
+        category,
+        fixed_points,
+        decaying_points,
+        case
+            when decaying_points = 0 then valid_from else decaying_from
+        end as decaying_from,
+        awarded_activities,
+        valid_from,
+        valid_to,
+        last_activity_date
+    from carried
 
 ),
 
@@ -97,7 +284,7 @@ final as (
         components.decaying_from,
         cast(components.awarded_activities as {{ dbt.type_bigint() }})
             as awarded_activities,
-        components.change_date as valid_from,
+        components.valid_from,
         components.valid_to,
         components.last_activity_date,
         {{ run_started_timestamp() }} as scored_at,
@@ -116,4 +303,4 @@ final as (
 )
 
 select * from final
-{{ spark_kept_rows('rescored_leads') }}
+{{ spark_kept_rows('rescored_leads', carried_from='rescored_from') }}
