@@ -2,7 +2,7 @@
 -- per scored model (its first scored day, a day with new points, and for
 -- inactivity decay a day with any activity), each with the latest
 -- activity up to it (from rescored_from on; int_score_state takes the
--- later of it and its base row's). A lead rescored
+-- later of it and its base row's), valid to the next. A lead rescored
 -- from a day (rescored_from) has only the change days from that day on:
 -- int_score_state carries its segments before it forward.
 {{ config(materialized='ephemeral') }}
@@ -108,7 +108,11 @@ select
         partition by change_days.lead_id, change_days.model_id
         order by change_days.change_date
         rows between unbounded preceding and current row
-    ) as last_activity_date
+    ) as last_activity_date,
+    lead(change_days.change_date) over (
+        partition by change_days.lead_id, change_days.model_id
+        order by change_days.change_date
+    ) as valid_to
 from change_days
 left join activity_days
     on

@@ -1,7 +1,7 @@
 -- Part of int_score_state (ephemeral): each rescored lead's activity
 -- rules per scored model on each day their points change, with the
 -- running fixed and decaying points and count of activities awarded
--- points, summed over the points int_score_day_points gives (from the
+-- points, valid to the rule's next change, summed over the points int_score_day_points gives (from the
 -- lead's first day, or from rescored_from: int_score_state adds them to
 -- the rows it carries forward). decaying_from is empty while no day had
 -- decaying points.
@@ -82,7 +82,11 @@ component_sums as (
             partition by lead_id, model_id, component
             order by change_date
             rows between unbounded preceding and current row
-        ) as decaying_from
+        ) as decaying_from,
+        lead(change_date) over (
+            partition by lead_id, model_id, component
+            order by change_date
+        ) as valid_to
     from daily_points
 
 ),
@@ -140,7 +144,8 @@ select
         half_life_points.decaying_points, component_sums.undecayed_points
     ) as decaying_points,
     component_sums.decaying_from,
-    component_sums.awarded_activities
+    component_sums.awarded_activities,
+    component_sums.valid_to
 from component_sums
 left join half_life_points
     on

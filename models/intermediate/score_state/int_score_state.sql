@@ -26,6 +26,9 @@
 ) }}
 -- depends_on: {{ ref('int_seed_fingerprints') }}
 {%- set window = scoring_window() %}
+{#- Only a run that rescores some leads from a day has rows to carry. #}
+{%- set carries_forward = is_incremental()
+    and window.rescore_from is not none %}
 with
 
 rescored_leads as (
@@ -65,7 +68,7 @@ scoring_models as (
 
 ),
 
-{%- if is_incremental() %}
+{%- if carries_forward %}
 
 -- The rows of the leads rescored from a day (rescored_from) that held on
 -- the day before: the points from that day on add to them.
@@ -97,9 +100,9 @@ base_rows as (
 ),
 {%- endif %}
 
--- The rows from each rescored lead's rescored_from (or first day) on, and
--- before them the base rows they add to. decaying_from is empty on a new
--- rule row without decaying points so far.
+-- The rows from each rescored lead's rescored_from (or first day) on,
+-- each valid to the next change of its rule or segment. decaying_from is
+-- empty on a new rule row without decaying points so far.
 changes as (
 
     select
@@ -112,6 +115,7 @@ changes as (
         decaying_from,
         awarded_activities,
         change_date as valid_from,
+        valid_to,
         cast(null as date) as last_activity_date,
         false as is_base
     from {{ ref('int_score_rule_changes') }}
@@ -126,10 +130,11 @@ changes as (
         change_date as decaying_from,
         0 as awarded_activities,
         change_date as valid_from,
+        valid_to,
         last_activity_date,
         false as is_base
     from {{ ref('int_score_change_days') }}
-    {%- if is_incremental() %}
+    {%- if carries_forward %}
     union all
     select
         lead_id,
@@ -141,6 +146,7 @@ changes as (
         decaying_from,
         awarded_activities,
         valid_from,
+        cast(null as date) as valid_to,
         last_activity_date,
         true as is_base
     from base_rows
@@ -148,16 +154,27 @@ changes as (
 
 ),
 
+{%- if carries_forward %}
+
 -- Each row with the next change of its rule or segment, the latest
 -- activity so far, and the base row's points (the base sorts first).
 with_base as (
 
     select
-        *,
+        lead_id,
+        model_id,
+        component,
+        category,
+        fixed_points,
+        decaying_points,
+        decaying_from,
+        awarded_activities,
+        valid_from,
         lead(valid_from) over (
             partition by lead_id, model_id, component
             order by valid_from
         ) as valid_to,
+        is_base,
         max(last_activity_date) over (
             partition by lead_id, model_id, component
             order by valid_from
@@ -186,6 +203,23 @@ with_base as (
     from changes
 
 ),
+{%- else %}
+
+-- Every lead is rescored from its first day: no base row, and the rows
+-- already know their end and latest activity (no window needed).
+with_base as (
+
+    select
+        *,
+        last_activity_date as latest_activity_date,
+        cast(null as {{ dbt.type_bigint() }}) as base_fixed_points,
+        cast(null as double) as base_decaying_points,
+        cast(null as date) as base_decaying_from,
+        cast(null as {{ dbt.type_bigint() }}) as base_awarded_activities
+    from changes
+
+),
+{%- endif %}
 
 -- New points added to the base: fixed and inactivity points add up;
 -- half-life points, each as of its decaying_from, add up once the base's
