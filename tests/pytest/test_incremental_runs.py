@@ -97,7 +97,12 @@ def test_max_points_counts_the_points_a_carried_lead_had_before_rescored_from(
     refresh."""
     carried.append(
         "web_events",
-        [{**web("w10", "vA", "A", "/pricing", 100, "2026-03-11 09:00:00"), "_loaded_at": LATE}],
+        [
+            {
+                **web("w10", "vA", "A", "/pricing", 100, "2026-03-11 09:00:00"),
+                "_loaded_at": LATE,
+            }
+        ],
     )
     carried.build("--vars", "{as_of: '2026-03-11'}")
 

@@ -39,8 +39,21 @@ rescored_leads as (
 
 ),
 
--- The activities of a lead rescored under some model, from the earliest
--- day a model rescores it from.
+-- Each rescored lead's earliest day a model rescores it from (empty: one
+-- rescores it from its first day).
+rescored_lead_days as (
+
+    select
+        lead_id,
+        case
+            when count(rescored_from) = count(*) then min(rescored_from)
+        end as rescored_from
+    from rescored_leads
+    group by lead_id
+
+),
+
+-- The activities of a lead rescored under some model, from that day on.
 activities as (
 
     select
@@ -53,15 +66,7 @@ activities as (
         activities.activity_date,
         activities.occurred_at
     from {{ ref('int_activities_unioned') }} as activities
-    inner join (
-        select
-            lead_id,
-            case
-                when count(rescored_from) = count(*) then min(rescored_from)
-            end as rescored_from
-        from rescored_leads
-        group by lead_id
-    ) as leads
+    inner join rescored_lead_days as leads
         on activities.lead_id = leads.lead_id
     where
         leads.rescored_from is null

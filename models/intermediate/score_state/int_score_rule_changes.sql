@@ -1,10 +1,10 @@
 -- Part of int_score_state (ephemeral): each rescored lead's activity
 -- rules per scored model on each day their points change, with the
 -- running fixed and decaying points and count of activities awarded
--- points, valid to the rule's next change, summed over the points int_score_day_points gives (from the
--- lead's first day, or from rescored_from: int_score_state adds them to
--- the rows it carries forward). decaying_from is empty while no day had
--- decaying points.
+-- points, valid to the rule's next change, summed over the points
+-- int_score_day_points gives (from the lead's first day, or from
+-- rescored_from: int_score_state adds them to the rows it carries
+-- forward). decaying_from is empty while no day had decaying points.
 {{ config(materialized='ephemeral') }}
 with
 

@@ -29,6 +29,8 @@
 {#- Only a run that rescores some leads from a day has rows to carry. #}
 {%- set carries_forward = is_incremental()
     and window.rescore_from is not none %}
+-- One of the two with_base CTEs below is rendered, unindented:
+-- sqlfluff:indentation:template_blocks_indent:False
 with
 
 rescored_leads as (
@@ -154,6 +156,34 @@ changes as (
 
 ),
 
+{%- if not carries_forward %}
+
+-- A run that carries no lead has no base row, and its rows already know
+-- their end and latest activity: no window.
+with_base as (
+
+    select
+        lead_id,
+        model_id,
+        component,
+        category,
+        fixed_points,
+        decaying_points,
+        decaying_from,
+        awarded_activities,
+        valid_from,
+        is_base,
+        valid_to,
+        last_activity_date as latest_activity_date,
+        cast(null as {{ dbt.type_bigint() }}) as base_fixed_points,
+        cast(null as double) as base_decaying_points,
+        cast(null as date) as base_decaying_from,
+        cast(null as {{ dbt.type_bigint() }}) as base_awarded_activities
+    from changes
+
+),
+{%- endif %}
+
 {%- if carries_forward %}
 
 -- Each row with the next change of its rule or segment, the latest
@@ -170,11 +200,11 @@ with_base as (
         decaying_from,
         awarded_activities,
         valid_from,
+        is_base,
         lead(valid_from) over (
             partition by lead_id, model_id, component
             order by valid_from
         ) as valid_to,
-        is_base,
         max(last_activity_date) over (
             partition by lead_id, model_id, component
             order by valid_from
@@ -200,22 +230,6 @@ with_base as (
             order by valid_from
             rows between unbounded preceding and current row
         ) as base_awarded_activities
-    from changes
-
-),
-{%- else %}
-
--- Every lead is rescored from its first day: no base row, and the rows
--- already know their end and latest activity (no window needed).
-with_base as (
-
-    select
-        *,
-        last_activity_date as latest_activity_date,
-        cast(null as {{ dbt.type_bigint() }}) as base_fixed_points,
-        cast(null as double) as base_decaying_points,
-        cast(null as date) as base_decaying_from,
-        cast(null as {{ dbt.type_bigint() }}) as base_awarded_activities
     from changes
 
 ),
