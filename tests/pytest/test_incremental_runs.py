@@ -14,7 +14,7 @@ import datetime as dt
 
 import pytest
 from conftest import Project, SharedBuilds, assert_same_marts, rounded
-from test_hand_scored import hand_built, transitions, web
+from test_hand_scored import hand_built, transitions
 
 LATE = "2026-03-11 12:00:00"
 
@@ -81,46 +81,6 @@ def test_a_late_event_before_the_lookback_rescores_its_lead_from_its_first_day(
         ("2026-02-01", None, "cold", "first", "activity"),
         ("2026-03-05", "cold", "hot", "up", "activity"),
     ]
-    carried_marts = carried.marts()
-    carried.build("--full-refresh", "--vars", "{as_of: '2026-03-11'}")
-    assert_same_marts(carried.marts(), carried_marts)
-
-
-def test_max_points_counts_the_points_a_carried_lead_had_before_rescored_from(
-    carried: Project,
-) -> None:
-    """A's pricing views (rule `pricing`: 10 points, max_points 20): w1 on
-    2026-02-28, before the lookback, and w4 on 03-10, which reaches 20. The
-    run of 03-11 matches A's activities again from 03-07 only: its new view
-    of 03-11 gets 0 and w4 keeps 10, since the 10 of 02-28 are counted from
-    the row the run kept, not matched again. Every mart then equals a full
-    refresh."""
-    carried.append(
-        "web_events",
-        [
-            {
-                **web("w10", "vA", "A", "/pricing", 100, "2026-03-11 09:00:00"),
-                "_loaded_at": LATE,
-            }
-        ],
-    )
-    carried.build("--vars", "{as_of: '2026-03-11'}")
-
-    pricing = carried.query(
-        "select activity_id, awarded_points from marts.fct_points_ledger"
-        " where lead_id = 'A' and rule_id = 'pricing' order by activity_id"
-    )
-    assert pricing == [("web:w1", 10), ("web:w10", 0), ("web:w4", 10)]
-    matched = carried.query(
-        "select activity_id, rescored_from"
-        " from intermediate.int_activities_matched_to_rules"
-        " where lead_id = 'A' and rule_id = 'pricing' order by activity_id"
-    )
-    assert matched == [
-        ("web:w1", None),
-        ("web:w10", dt.date(2026, 3, 7)),
-        ("web:w4", dt.date(2026, 3, 7)),
-    ], "w1 is kept from the first run, the days from 03-07 are matched again"
     carried_marts = carried.marts()
     carried.build("--full-refresh", "--vars", "{as_of: '2026-03-11'}")
     assert_same_marts(carried.marts(), carried_marts)
