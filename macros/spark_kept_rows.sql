@@ -1,10 +1,11 @@
 {#- Spark overwrites whole partitions of an incremental model, and parquet
     cannot delete rows by key: the rows of the model's previous table to
     union to the new ones (`new_rows`, a CTE with the `key` columns and the
-    `partition` column), those whose key is not among the new rows in a
-    partition a new row falls in. With `carried_from`, a date column of the
-    new rows, a written key also keeps its previous rows that ended
-    (valid_to) before that day, as the carry_forward strategy does on
+    `partition` column: the rows written, or the leads rescored), those
+    whose key is not among the new rows in a partition a new row falls in.
+    With `carried_from`, a date column of the new rows, a written key also
+    keeps its previous rows dated (`carried_until`: valid_to, or
+    activity_date) before that day, as the carry_forward strategy does on
     other targets. Nothing on other targets, where the rows are merged by
     key, or on a full refresh. By default the partition is the lead_bucket
     and the key a lead and model. -#}
@@ -12,7 +13,8 @@
     new_rows,
     partition='lead_bucket',
     key=['lead_id', 'model_id'],
-    carried_from=none
+    carried_from=none,
+    carried_until='valid_to'
 ) %}
     {%- if target.type == 'spark' and is_incremental() %}
 union all
@@ -34,7 +36,7 @@ where
     (
         written.{{ key[0] }} is null
         {%- if carried_from %}
-        or previous.valid_to < written.{{ carried_from }}
+        or previous.{{ carried_until }} < written.{{ carried_from }}
         {%- endif %}
     )
     and previous.{{ partition }} in (select {{ partition }} from {{ new_rows }})

@@ -35,6 +35,7 @@ matched_rules as (
 
     select distinct rule_id
     from {{ ref('int_activities_matched_to_rules') }}
+    where activity_date <= {{ as_of_date() }}
 
 ),
 

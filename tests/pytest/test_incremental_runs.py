@@ -14,7 +14,7 @@ import datetime as dt
 
 import pytest
 from conftest import Project, SharedBuilds, assert_same_marts, rounded
-from test_hand_scored import hand_built, transitions
+from test_hand_scored import hand_built, transitions, web
 
 LATE = "2026-03-11 12:00:00"
 
@@ -83,6 +83,71 @@ def test_a_late_event_before_the_lookback_rescores_its_lead_from_its_first_day(
     ]
     carried_marts = carried.marts()
     carried.build("--full-refresh", "--vars", "{as_of: '2026-03-11'}")
+    assert_same_marts(carried.marts(), carried_marts)
+
+
+def test_max_points_counts_the_points_a_carried_lead_had_before_rescored_from(
+    carried: Project,
+) -> None:
+    """A's pricing views (rule `pricing`: 10 points, max_points 20): w1 on
+    2026-02-28, before the lookback, and w4 on 03-10, which reaches 20. The
+    run of 03-11 matches A's activities again from 03-07 only: its new view
+    of 03-11 gets 0 and w4 keeps 10, since the 10 of 02-28 are counted from
+    the row the run kept, not matched again. Every mart then equals a full
+    refresh."""
+    carried.append(
+        "web_events",
+        [
+            {
+                **web("w10", "vA", "A", "/pricing", 100, "2026-03-11 09:00:00"),
+                "_loaded_at": LATE,
+            }
+        ],
+    )
+    carried.build("--vars", "{as_of: '2026-03-11'}")
+
+    pricing = carried.query(
+        "select activity_id, awarded_points from marts.fct_points_ledger"
+        " where lead_id = 'A' and rule_id = 'pricing' order by activity_id"
+    )
+    assert pricing == [("web:w1", 10), ("web:w10", 0), ("web:w4", 10)]
+    matched = carried.query(
+        "select activity_id, rescored_from"
+        " from intermediate.int_activities_matched_to_rules"
+        " where lead_id = 'A' and rule_id = 'pricing' order by activity_id"
+    )
+    assert matched == [
+        ("web:w1", None),
+        ("web:w10", dt.date(2026, 3, 7)),
+        ("web:w4", dt.date(2026, 3, 7)),
+    ], "w1 is kept from the first run, the days from 03-07 are matched again"
+    carried_marts = carried.marts()
+    carried.build("--full-refresh", "--vars", "{as_of: '2026-03-11'}")
+    assert_same_marts(carried.marts(), carried_marts)
+
+
+def test_a_lead_left_with_no_match_under_a_model_loses_its_matched_rows(
+    carried: Project,
+) -> None:
+    """B requests a demo on 2026-03-11, its only activity `quiet` scores:
+    60 at the end of that day. The request is then deleted from the source.
+    The run of 03-12 rescores B from its first day (one activity fewer than
+    its state counted) and matches nothing of B under `quiet`: B's old
+    matched row must go with it, and B scores 0 there, as in a full
+    refresh."""
+    carried.append("form_submissions", demo_request_from_b("2026-03-11 09:00:00"))
+    carried.build("--vars", "{as_of: '2026-03-11'}")
+    assert score(carried, "B", "quiet") == 60
+
+    carried.query("delete from marketing.form_submissions where submission_id = 'late'")
+    carried.build("--vars", "{as_of: '2026-03-12'}")
+    assert score(carried, "B", "quiet") == 0
+    assert carried.query(
+        "select count(*) from intermediate.int_activities_matched_to_rules"
+        " where lead_id = 'B' and (model_id = 'quiet' or rule_id = 'demo')"
+    ) == [(0,)], "B's demo request is gone from its matches under both models"
+    carried_marts = carried.marts()
+    carried.build("--full-refresh", "--vars", "{as_of: '2026-03-12'}")
     assert_same_marts(carried.marts(), carried_marts)
 
 

@@ -29,7 +29,7 @@
 {#- Only a run that rescores some leads from a day has rows to carry. #}
 {%- set carries_forward = is_incremental()
     and window.rescore_from is not none %}
--- One of the two with_base CTEs below is rendered, unindented:
+-- with_base's if/else keeps its columns at the select's indent:
 -- sqlfluff:indentation:template_blocks_indent:False
 with
 
@@ -156,38 +156,10 @@ changes as (
 
 ),
 
-{%- if not carries_forward %}
-
--- A run that carries no lead has no base row, and its rows already know
--- their end and latest activity: no window.
-with_base as (
-
-    select
-        lead_id,
-        model_id,
-        component,
-        category,
-        fixed_points,
-        decaying_points,
-        decaying_from,
-        awarded_activities,
-        valid_from,
-        is_base,
-        valid_to,
-        last_activity_date as latest_activity_date,
-        cast(null as {{ dbt.type_bigint() }}) as base_fixed_points,
-        cast(null as double) as base_decaying_points,
-        cast(null as date) as base_decaying_from,
-        cast(null as {{ dbt.type_bigint() }}) as base_awarded_activities
-    from changes
-
-),
-{%- endif %}
-
-{%- if carries_forward %}
-
 -- Each row with the next change of its rule or segment, the latest
--- activity so far, and the base row's points (the base sorts first).
+-- activity so far, and the base row's points (the base sorts first). A run
+-- that carries no lead has no base row, and its rows already know their
+-- end and latest activity: no window.
 with_base as (
 
     select
@@ -201,6 +173,7 @@ with_base as (
         awarded_activities,
         valid_from,
         is_base,
+        {%- if carries_forward %}
         lead(valid_from) over (
             partition by lead_id, model_id, component
             order by valid_from
@@ -230,10 +203,17 @@ with_base as (
             order by valid_from
             rows between unbounded preceding and current row
         ) as base_awarded_activities
+        {%- else %}
+        valid_to,
+        last_activity_date as latest_activity_date,
+        cast(null as {{ dbt.type_bigint() }}) as base_fixed_points,
+        cast(null as double) as base_decaying_points,
+        cast(null as date) as base_decaying_from,
+        cast(null as {{ dbt.type_bigint() }}) as base_awarded_activities
+        {%- endif %}
     from changes
 
 ),
-{%- endif %}
 
 -- New points added to the base: fixed and inactivity points add up;
 -- half-life points, each as of its decaying_from, add up once the base's
