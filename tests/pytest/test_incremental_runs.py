@@ -321,6 +321,78 @@ def test_the_backtest_scores_new_month_starts_and_rescored_leads_only(
     assert_same_marts(carried.marts(), incremental_marts)
 
 
+def period_rows(project: Project) -> dict[str, tuple]:
+    """Each `hand` lead's test-period row: observed_date, score, scored_at."""
+    rows = project.query(
+        "select lead_id, cast(observed_date as varchar), lead_score, scored_at"
+        " from intermediate.int_test_period_scores where model_id = 'hand'"
+    )
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_the_test_period_scores_changed_and_rescored_leads_only(
+    carried: Project,
+) -> None:
+    """Both models' test periods run from 2026-01-01. Sales accepts A on
+    03-06 (loaded on 03-11): A's score counts on 03-05, 5 days after its
+    visits of 02-28, under `hand`: fit 15, pages 2 * 0.5 ^ 0.5, time on site
+    5 * 0.5 ^ 0.5, pricing 10 * 0.5 ^ 0.5: 27.020816. The run of 03-12 keeps
+    that row and scores B again (observed on as_of). A demo request of A on
+    03-04, loaded on 03-13 (before the lookback), rescores A from its first
+    day: 30 * 0.5 ^ 0.1 more on 03-05, 55.012162. Every mart then equals a
+    full refresh."""
+    carried.append(
+        "lead_stage_changes",
+        [
+            {
+                "lead_id": "A",
+                "stage": "Sales Accepted",
+                "changed_at": "2026-03-06 15:00:00",
+                "_loaded_at": LATE,
+            }
+        ],
+    )
+    carried.build("--vars", "{as_of: '2026-03-11'}")
+    first = period_rows(carried)
+    half = 0.5**0.5
+    assert first["A"][:2] == (
+        "2026-03-05",
+        rounded(15 + rounded(2 * half) + rounded(5 * half) + rounded(10 * half)),
+    )
+    assert first["B"][0] == "2026-03-11"
+
+    carried.build("--vars", "{as_of: '2026-03-12'}")
+    kept = period_rows(carried)
+    assert kept["A"] == first["A"], "A's observed day is unchanged: its row is kept"
+    assert kept["B"][0] == "2026-03-12" and kept["B"][2] > first["B"][2]
+
+    carried.append(
+        "form_submissions",
+        [
+            {
+                "submission_id": "a-late",
+                "lead_id": "A",
+                "form_id": "demo-request",
+                "submitted_at": "2026-03-04 10:00:00",
+                "_loaded_at": "2026-03-13 08:00:00",
+            }
+        ],
+    )
+    carried.build("--vars", "{as_of: '2026-03-13'}")
+    rescored = period_rows(carried)
+    assert rescored["A"][0] == "2026-03-05" and rescored["A"][2] > kept["A"][2]
+    assert rescored["A"][1] == rounded(
+        15
+        + rounded(2 * half)
+        + rounded(5 * half)
+        + rounded(10 * half)
+        + rounded(30 * 0.5**0.1)
+    )
+    carried_marts = carried.marts()
+    carried.build("--full-refresh", "--vars", "{as_of: '2026-03-13'}")
+    assert_same_marts(carried.marts(), carried_marts)
+
+
 def test_an_incremental_build_tests_the_keys_the_run_wrote(carried: Project) -> None:
     """The uniqueness tests of the incremental tables check the keys of the
     rows the last run wrote (the largest scored_at), against every row. As

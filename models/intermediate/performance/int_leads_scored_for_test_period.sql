@@ -16,23 +16,9 @@ observed as (
 
 ),
 
-observed_dates as (
-
-    select
-        lead_id,
-        model_id,
-        observed_date as score_date
-    from observed
-
-),
-
--- Each observed lead's score on its own observed_date.
-observed_scores as (
-
-    {{ lead_scores_on(none, dates='observed_dates', by_lead=true) }}
-
-),
-
+-- Each observed lead's score on its own observed_date, kept from run to
+-- run (int_test_period_scores); a row of an earlier observed_date is left
+-- out.
 scored as (
 
     select
@@ -42,12 +28,13 @@ scored as (
         observed.period_end,
         observed.is_converted,
         observed.observed_date,
-        observed_scores.lead_score
+        scores.lead_score
     from observed
-    inner join observed_scores
+    inner join {{ ref('int_test_period_scores') }} as scores
         on
-            observed.lead_id = observed_scores.lead_id
-            and observed.model_id = observed_scores.model_id
+            observed.lead_id = scores.lead_id
+            and observed.model_id = scores.model_id
+            and observed.observed_date = scores.observed_date
 
 ),
 
