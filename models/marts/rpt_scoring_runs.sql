@@ -1,5 +1,6 @@
 -- The run log: one row per run and scored model, appended once the score
--- state and the transitions of the run are written. The next run reads
+-- state, the transitions and the backtest and test-period scores of the
+-- run are written. The next run reads
 -- the latest rows of an earlier dbt invocation to decide what to rescore
 -- (see the scoring_window macro); a run that failed half-way leaves no
 -- rows, so the next one looks back further. A full refresh starts it anew.
@@ -8,15 +9,23 @@
     incremental_strategy='append',
 ) }}
 -- depends_on: {{ ref('fct_group_transitions') }}
+-- depends_on: {{ ref('int_month_start_scores') }}
+-- depends_on: {{ ref('int_test_period_scores') }}
 {%- set window = scoring_window() %}
-{#- A run that did not carry the state forward (a partial selection) is
-    not logged: the next run must look back from the last one that did. #}
+{#- A run that did not carry forward every table that reads what it
+    rescored (a partial selection) is not logged: the next run must look
+    back from the last one that did. A failed one is not either (the
+    depends_on above: this model is skipped). #}
 {%- set logged = not execute or (
     'model.lead_scoring.int_leads_rescored' in selected_resources
+    and 'model.lead_scoring.int_activities_matched_to_rules'
+    in selected_resources
     and 'model.lead_scoring.int_score_state' in selected_resources
     and 'model.lead_scoring.int_score_segments' in selected_resources
     and 'model.lead_scoring.int_decay_transitions' in selected_resources
     and 'model.lead_scoring.fct_group_transitions' in selected_resources
+    and 'model.lead_scoring.int_month_start_scores' in selected_resources
+    and 'model.lead_scoring.int_test_period_scores' in selected_resources
 ) %}
 with
 

@@ -14,7 +14,7 @@ import datetime as dt
 
 import pytest
 from conftest import Project, SharedBuilds, assert_same_marts, rounded
-from test_hand_scored import hand_built, transitions, web
+from test_hand_scored import email, hand_built, transitions, web
 
 LATE = "2026-03-11 12:00:00"
 
@@ -330,35 +330,54 @@ def period_rows(project: Project) -> dict[str, tuple]:
     return {row[0]: row[1:] for row in rows}
 
 
+HALF = 0.5**0.5
+# A's `hand` score at the end of 2026-03-05, 5 days after its visits of
+# 02-28: fit 15, pages 2, time on site 5 and pricing 10, each * 0.5 ^ 0.5.
+A_ON_0305 = 15 + rounded(2 * HALF) + rounded(5 * HALF) + rounded(10 * HALF)
+# ... with a demo request of 03-04 (30, one day old).
+A_ON_0305_WITH_DEMO = A_ON_0305 + rounded(30 * 0.5**0.1)
+
+
+def crm_change(lead_id: str, stage: str, changed_at: str, loaded_at: str) -> list[dict]:
+    return [
+        {
+            "lead_id": lead_id,
+            "stage": stage,
+            "changed_at": changed_at,
+            "_loaded_at": loaded_at,
+        }
+    ]
+
+
+def demo_request_from_a(loaded_at: str) -> list[dict]:
+    """A's demo request of 2026-03-04."""
+    return [
+        {
+            "submission_id": "a-late",
+            "lead_id": "A",
+            "form_id": "demo-request",
+            "submitted_at": "2026-03-04 10:00:00",
+            "_loaded_at": loaded_at,
+        }
+    ]
+
+
 def test_the_test_period_scores_changed_and_rescored_leads_only(
     carried: Project,
 ) -> None:
     """Both models' test periods run from 2026-01-01. Sales accepts A on
-    03-06 (loaded on 03-11): A's score counts on 03-05, 5 days after its
-    visits of 02-28, under `hand`: fit 15, pages 2 * 0.5 ^ 0.5, time on site
-    5 * 0.5 ^ 0.5, pricing 10 * 0.5 ^ 0.5: 27.020816. The run of 03-12 keeps
-    that row and scores B again (observed on as_of). A demo request of A on
-    03-04, loaded on 03-13 (before the lookback), rescores A from its first
-    day: 30 * 0.5 ^ 0.1 more on 03-05, 55.012162. Every mart then equals a
-    full refresh."""
+    03-06 (loaded on 03-11): A's score counts on 03-05, 27.020816 (A_ON_0305).
+    The run of 03-12 keeps that row and scores B again (observed on as_of).
+    A demo request of A on 03-04, loaded on 03-13, rescores A from 03-02
+    (lookback_days 10 that run: 03-12 - 10), a day before 03-05: A's row is
+    scored again, 55.012162. Every mart then equals a full refresh."""
     carried.append(
         "lead_stage_changes",
-        [
-            {
-                "lead_id": "A",
-                "stage": "Sales Accepted",
-                "changed_at": "2026-03-06 15:00:00",
-                "_loaded_at": LATE,
-            }
-        ],
+        crm_change("A", "Sales Accepted", "2026-03-06 15:00:00", LATE),
     )
     carried.build("--vars", "{as_of: '2026-03-11'}")
     first = period_rows(carried)
-    half = 0.5**0.5
-    assert first["A"][:2] == (
-        "2026-03-05",
-        rounded(15 + rounded(2 * half) + rounded(5 * half) + rounded(10 * half)),
-    )
+    assert first["A"][:2] == ("2026-03-05", rounded(A_ON_0305))
     assert first["B"][0] == "2026-03-11"
 
     carried.build("--vars", "{as_of: '2026-03-12'}")
@@ -366,30 +385,81 @@ def test_the_test_period_scores_changed_and_rescored_leads_only(
     assert kept["A"] == first["A"], "A's observed day is unchanged: its row is kept"
     assert kept["B"][0] == "2026-03-12" and kept["B"][2] > first["B"][2]
 
+    carried.append("form_submissions", demo_request_from_a("2026-03-13 08:00:00"))
+    week_back = "{as_of: '2026-03-13', lookback_days: 10}"
+    carried.build("--vars", week_back)
+    assert rescored(carried)[("A", "hand")] == "2026-03-02"
+    rescored_rows = period_rows(carried)
+    assert rescored_rows["A"][0] == "2026-03-05"
+    assert rescored_rows["A"][2] > kept["A"][2]
+    assert rescored_rows["A"][1] == rounded(A_ON_0305_WITH_DEMO)
+    carried_marts = carried.marts()
+    carried.build("--full-refresh", "--vars", week_back)
+    assert_same_marts(carried.marts(), carried_marts)
+
+
+def test_a_lead_back_in_its_test_period_has_the_score_of_its_rescored_past(
+    carried: Project,
+) -> None:
+    """Sales accepts A on 03-06: its score counts on 03-05. A CRM row of
+    2025-12-20, before the period, takes A out of it on 03-12, the run that
+    also rescores A for a late demo request of 03-04. The CRM row is then
+    deleted: on 03-13 A is back, on 03-05 again, with the demo request's
+    points (55.012162, A_ON_0305_WITH_DEMO), as in a full refresh."""
     carried.append(
-        "form_submissions",
-        [
-            {
-                "submission_id": "a-late",
-                "lead_id": "A",
-                "form_id": "demo-request",
-                "submitted_at": "2026-03-04 10:00:00",
-                "_loaded_at": "2026-03-13 08:00:00",
-            }
-        ],
+        "lead_stage_changes",
+        crm_change("A", "Sales Accepted", "2026-03-06 15:00:00", LATE),
+    )
+    carried.build("--vars", "{as_of: '2026-03-11'}")
+    assert period_rows(carried)["A"][:2] == ("2026-03-05", rounded(A_ON_0305))
+
+    loaded = "2026-03-12 08:00:00"
+    carried.append(
+        "lead_stage_changes",
+        crm_change("A", "Sales Accepted", "2025-12-20 15:00:00", loaded),
+    )
+    carried.append("form_submissions", demo_request_from_a(loaded))
+    carried.build("--vars", "{as_of: '2026-03-12'}")
+    observed = carried.query(
+        "select count(*) from intermediate.int_leads_scored_for_test_period"
+        " where lead_id = 'A'"
+    )
+    assert observed == [(0,)], "A was in the CRM before the period"
+
+    carried.query(
+        "delete from crm.lead_stage_changes"
+        " where lead_id = 'A' and changed_at < '2026-01-01'"
     )
     carried.build("--vars", "{as_of: '2026-03-13'}")
-    rescored = period_rows(carried)
-    assert rescored["A"][0] == "2026-03-05" and rescored["A"][2] > kept["A"][2]
-    assert rescored["A"][1] == rounded(
-        15
-        + rounded(2 * half)
-        + rounded(5 * half)
-        + rounded(10 * half)
-        + rounded(30 * 0.5**0.1)
+    assert period_rows(carried)["A"][:2] == (
+        "2026-03-05",
+        rounded(A_ON_0305_WITH_DEMO),
     )
     carried_marts = carried.marts()
     carried.build("--full-refresh", "--vars", "{as_of: '2026-03-13'}")
+    assert_same_marts(carried.marts(), carried_marts)
+
+
+def test_an_activity_dated_after_as_of_is_matched_once_as_of_reaches_it(
+    carried: Project,
+) -> None:
+    """B's email open dated 2026-03-12 arrives before the run of 03-11, which
+    does not match it. It is deleted before its day: the run of 03-12 has
+    nothing of it, in the matched activities or the ledger, as a full
+    refresh."""
+    carried.append(
+        "email_events",
+        [{**email("e-next", "B", "open", "2026-03-12 09:00:00"), "_loaded_at": LATE}],
+    )
+    carried.build("--vars", "{as_of: '2026-03-11'}")
+    matched = "select count(*) from intermediate.int_activities_matched_to_rules"
+    assert carried.query(matched + " where activity_date > '2026-03-11'") == [(0,)]
+
+    carried.query("delete from marketing.email_events where event_id = 'e-next'")
+    carried.build("--vars", "{as_of: '2026-03-12'}")
+    assert carried.query(matched + " where activity_id like '%e-next'") == [(0,)]
+    carried_marts = carried.marts()
+    carried.build("--full-refresh", "--vars", "{as_of: '2026-03-12'}")
     assert_same_marts(carried.marts(), carried_marts)
 
 

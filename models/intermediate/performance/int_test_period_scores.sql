@@ -3,8 +3,9 @@
 -- a lead and model whose observed_date is not the one scored last time (a
 -- new lead, a period still running, a first CRM stage change), and again a
 -- lead it rescored from a day on or before its observed_date (from its
--- first day when rescored_from is empty). Once a period has ended, a day
--- so scores the few leads whose past changed, not every lead. Spark
+-- first day when rescored_from is empty), in the period or not. Once a
+-- period has ended, a day so scores the few leads whose past changed, not
+-- every lead. Spark
 -- overwrites the lead_bucket partitions a run writes to, with the rows it
 -- keeps.
 {{ config(
@@ -41,36 +42,60 @@ rescored_leads as (
     where {{ window.rescored_rows }}
 
 ),
-{%- endif %}
 
--- The leads to score on their observed_date.
-observed_dates as (
+-- Each lead's day: the one it is observed on now, else its row's (a lead
+-- out of the period, rescored, keeps its row right for when it returns).
+lead_days as (
 
     select
-        observed.lead_id,
-        observed.model_id,
-        observed.observed_date as score_date
+        coalesce(observed.lead_id, previous.lead_id) as lead_id,
+        coalesce(observed.model_id, previous.model_id) as model_id,
+        coalesce(observed.observed_date, previous.observed_date)
+            as observed_date,
+        previous.observed_date as scored_date
     from observed
-    {%- if is_incremental() %}
-    left join {{ this }} as previous
+    full outer join {{ this }} as previous
         on
             observed.lead_id = previous.lead_id
             and observed.model_id = previous.model_id
-            and observed.observed_date = previous.observed_date
+
+),
+
+-- The leads whose day moved, and those this run rescored from a day on or
+-- before it.
+to_score as (
+
+    select
+        lead_days.lead_id,
+        lead_days.model_id,
+        lead_days.observed_date
+    from lead_days
     left join rescored_leads
         on
-            observed.lead_id = rescored_leads.lead_id
-            and observed.model_id = rescored_leads.model_id
+            lead_days.lead_id = rescored_leads.lead_id
+            and lead_days.model_id = rescored_leads.model_id
     where
-        previous.lead_id is null
+        lead_days.scored_date is null
+        or lead_days.scored_date <> lead_days.observed_date
         or (
             rescored_leads.lead_id is not null
             and (
                 rescored_leads.rescored_from is null
-                or rescored_leads.rescored_from <= observed.observed_date
+                or rescored_leads.rescored_from <= lead_days.observed_date
             )
         )
-    {%- endif %}
+
+),
+{%- endif %}
+
+-- The leads to score on their observed_date (all on a first build).
+observed_dates as (
+
+    select
+        lead_id,
+        model_id,
+        observed_date as score_date
+    from {{ 'to_score' if is_incremental() else 'observed' }}
 
 ),
 

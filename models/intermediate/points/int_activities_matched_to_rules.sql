@@ -74,9 +74,13 @@ activities as (
     inner join rescored_lead_days as leads
         on activities.lead_id = leads.lead_id
     where
-        leads.rescored_from is null
-        or activities.activity_date is null
-        or activities.activity_date >= leads.rescored_from
+        -- A later day is matched once as_of reaches it (its lead is then
+        -- rescored): a row dated after as_of could outlive its activity.
+        activities.activity_date <= {{ as_of_date() }}
+        and (
+            leads.rescored_from is null
+            or activities.activity_date >= leads.rescored_from
+        )
 
 ),
 
@@ -140,7 +144,6 @@ matched as (
     where
         (
             rescored_leads.rescored_from is null
-            or activities.activity_date is null
             or activities.activity_date >= rescored_leads.rescored_from
         )
         and (
