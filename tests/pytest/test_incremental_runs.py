@@ -370,7 +370,7 @@ def test_the_test_period_scores_changed_and_rescored_leads_only(
     The run of 03-12 keeps that row and scores B again (observed on as_of).
     A demo request of A on 03-04, loaded on 03-13, rescores A from 03-02
     (lookback_days 10 that run: 03-12 - 10), a day before 03-05: A's row is
-    scored again, 55.012162. Every mart then equals a full refresh."""
+    scored again, 55.011806. Every mart then equals a full refresh."""
     carried.append(
         "lead_stage_changes",
         crm_change("A", "Sales Accepted", "2026-03-06 15:00:00", LATE),
@@ -405,7 +405,7 @@ def test_a_lead_back_in_its_test_period_has_the_score_of_its_rescored_past(
     2025-12-20, before the period, takes A out of it on 03-12, the run that
     also rescores A for a late demo request of 03-04. The CRM row is then
     deleted: on 03-13 A is back, on 03-05 again, with the demo request's
-    points (55.012162, A_ON_0305_WITH_DEMO), as in a full refresh."""
+    points (55.011806, A_ON_0305_WITH_DEMO), as in a full refresh."""
     carried.append(
         "lead_stage_changes",
         crm_change("A", "Sales Accepted", "2026-03-06 15:00:00", LATE),
