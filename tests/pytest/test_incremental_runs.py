@@ -443,20 +443,28 @@ def test_a_lead_back_in_its_test_period_has_the_score_of_its_rescored_past(
 def test_an_activity_dated_after_as_of_is_matched_once_as_of_reaches_it(
     carried: Project,
 ) -> None:
-    """B's email open dated 2026-03-12 arrives before the run of 03-11, which
-    does not match it. It is deleted before its day: the run of 03-12 has
-    nothing of it, in the matched activities or the ledger, as a full
-    refresh."""
+    """B's email open dated 2026-03-12 arrives before the run of 03-11, with
+    a late open of 03-01 that rescores B from its first day that run: the
+    03-12 open is not matched yet. It is deleted before its day; the run of
+    03-12 does not rescore B (nothing new in the lookback, as many
+    activities by 03-12 as the last run counted by 03-11), and nothing of
+    the open is left, in the matched activities or the ledger, as in a
+    full refresh."""
     carried.append(
         "email_events",
-        [{**email("e-next", "B", "open", "2026-03-12 09:00:00"), "_loaded_at": LATE}],
+        [
+            {**email("e-next", "B", "open", "2026-03-12 09:00:00"), "_loaded_at": LATE},
+            {**email("e-late", "B", "open", "2026-03-01 09:00:00"), "_loaded_at": LATE},
+        ],
     )
     carried.build("--vars", "{as_of: '2026-03-11'}")
     matched = "select count(*) from intermediate.int_activities_matched_to_rules"
+    assert rescored(carried)[("B", "hand")] is None, "B is matched again whole"
     assert carried.query(matched + " where activity_date > '2026-03-11'") == [(0,)]
 
     carried.query("delete from marketing.email_events where event_id = 'e-next'")
     carried.build("--vars", "{as_of: '2026-03-12'}")
+    assert ("B", "hand") not in rescored(carried)
     assert carried.query(matched + " where activity_id like '%e-next'") == [(0,)]
     carried_marts = carried.marts()
     carried.build("--full-refresh", "--vars", "{as_of: '2026-03-12'}")
