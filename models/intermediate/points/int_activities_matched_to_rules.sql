@@ -74,13 +74,8 @@ activities as (
     inner join rescored_lead_days as leads
         on activities.lead_id = leads.lead_id
     where
-        -- A later day is matched once as_of reaches it (its lead is then
-        -- rescored): a row dated after as_of could outlive its activity.
-        activities.activity_date <= {{ as_of_date() }}
-        and (
-            leads.rescored_from is null
-            or activities.activity_date >= leads.rescored_from
-        )
+        leads.rescored_from is null
+        or activities.activity_date >= leads.rescored_from
 
 ),
 
@@ -261,6 +256,10 @@ awarded as (
         rescored_from,
         lead_bucket
     from points_before
+    -- A later day is matched once as_of reaches it (its lead is then
+    -- rescored): a row dated after as_of could outlive its activity. Its
+    -- caps count only earlier activities, so the filter comes last.
+    where activity_date <= {{ as_of_date() }}
 
 )
 
