@@ -9,7 +9,9 @@
     score_date too; with `by_lead`, the relation also has lead_id and
     model_id, and each lead is scored on its own days. `where`, a condition
     on the state rows (`state`) and the day (`score_dates.score_date`),
-    scores only some leads. Besides lead_score it selects fit_points and
+    scores only some leads. `state`, the relation of the state rows
+    (default int_score_state, the whole history): fct_lead_scores passes
+    int_score_state_current, the rows that hold now. Besides lead_score it selects fit_points and
     engagement_points (the capped categories, before the clamp). Each
     rule's points and the score are at the score's precision (macro
     score_precision). Dates after the run's as_of are not known yet.
@@ -21,7 +23,10 @@
     the segments: DuckDB materializes a CTE read twice, in memory. Its CTE
     names are its own: Spark rejects a nested CTE that shadows an outer
     one. -#}
-{% macro lead_scores_on(on_date, dates=none, where='true', by_lead=false) %}
+{% macro lead_scores_on(
+    on_date, dates=none, where='true', by_lead=false, state=none
+) %}
+    {%- set state = state if state is not none else ref('int_score_state') %}
     {%- set day = 'score_dates.score_date' if dates is not none else on_date %}
 with
 
@@ -36,7 +41,7 @@ lead_scores_on_rows as (
         state.fixed_points,
         state.decaying_points,
         state.decaying_from
-    from {{ ref('int_score_state') }} as state
+    from {{ state }} as state
     {%- if by_lead %}
     inner join {{ dates }} as score_dates
         on
@@ -62,7 +67,7 @@ lead_scores_on_segments as (
         state.model_id,
         state.valid_from,
         state.last_activity_date
-    from {{ ref('int_score_state') }} as state
+    from {{ state }} as state
     {%- if by_lead %}
     inner join {{ dates }} as score_dates
         on

@@ -4,8 +4,9 @@
 -- A contribution is a rule's points as of now, after decay (at the
 -- score's precision) and before category caps, with the number of its
 -- activities awarded points; a fit rule counts once. The rules' points
--- come from the score state, the rows that hold on as_of, with the one
--- computation the score takes them from (macro component_value_on).
+-- come from the score state's rows that hold now (int_score_state_current),
+-- with the one computation the score takes them from (macro
+-- component_value_on).
 {%- set whole = dbt.type_int() %}
 with
 
@@ -43,11 +44,8 @@ rule_rows as (
         decaying_points,
         decaying_from,
         awarded_activities
-    from {{ ref('int_score_state') }}
-    where
-        component <> '_fit'
-        and valid_from <= {{ as_of_date() }}
-        and (valid_to is null or {{ as_of_date() }} < valid_to)
+    from {{ ref('int_score_state_current') }}
+    where component <> '_fit'
 
 ),
 
@@ -60,11 +58,8 @@ segments as (
         model_id,
         valid_from,
         last_activity_date
-    from {{ ref('int_score_state') }}
-    where
-        component = '_fit'
-        and valid_from <= {{ as_of_date() }}
-        and (valid_to is null or {{ as_of_date() }} < valid_to)
+    from {{ ref('int_score_state_current') }}
+    where component = '_fit'
 
 ),
 

@@ -1,5 +1,6 @@
 -- The current score: one row per lead and scored model as of `as_of`, from
--- the score state, the one computation history and transitions use too.
+-- the score state's rows that hold now, with the one computation history
+-- and transitions use too.
 with
 
 leads as (
@@ -54,10 +55,13 @@ last_activity as (
 ),
 
 -- The score on as_of (macro lead_scores_on): the one computation the
--- history, the backtest and the test period take scores from.
+-- history, the backtest and the test period take scores from, here over
+-- the state rows that hold now.
 state_points as (
 
-    {{ lead_scores_on(as_of_date()) }}
+    {{ lead_scores_on(
+        as_of_date(), state=ref('int_score_state_current')
+    ) }}
 
 ),
 

@@ -1,6 +1,6 @@
 -- The run log: one row per run and scored model, appended once the score
--- state, the transitions and the backtest and test-period scores of the
--- run are written. The next run reads
+-- state, its current rows, the transitions and the backtest and
+-- test-period scores of the run are written. The next run reads
 -- the latest rows of an earlier dbt invocation to decide what to rescore
 -- (see the scoring_window macro); a run that failed half-way leaves no
 -- rows, so the next one looks back further. A full refresh starts it anew.
@@ -11,6 +11,7 @@
 -- depends_on: {{ ref('fct_group_transitions') }}
 -- depends_on: {{ ref('int_month_start_scores') }}
 -- depends_on: {{ ref('int_test_period_scores') }}
+-- depends_on: {{ ref('int_score_state_current') }}
 {%- set window = scoring_window() %}
 {#- A run that did not carry forward every table that reads what it
     rescored (a partial selection) is not logged: the next run must look
@@ -21,6 +22,7 @@
     and 'model.lead_scoring.int_activities_matched_to_rules'
     in selected_resources
     and 'model.lead_scoring.int_score_state' in selected_resources
+    and 'model.lead_scoring.int_score_state_current' in selected_resources
     and 'model.lead_scoring.int_score_segments' in selected_resources
     and 'model.lead_scoring.int_decay_transitions' in selected_resources
     and 'model.lead_scoring.fct_group_transitions' in selected_resources
