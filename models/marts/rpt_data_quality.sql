@@ -13,71 +13,63 @@
     on_schema_change='append_new_columns',
 ) }}
 -- depends_on: {{ ref('int_seed_fingerprints') }}  (a broken seed stops it)
+{#- Each source table, its base_ model and the flags of a value dropped
+    from a row that is kept. #}
 {%- set bases = [
-    ('marketing.leads', 'base_marketing__leads'),
-    ('marketing.web_events', 'base_marketing__web_events'),
-    ('marketing.visitor_identities', 'base_marketing__visitor_identities'),
-    ('marketing.email_events', 'base_marketing__email_events'),
-    ('marketing.form_submissions', 'base_marketing__form_submissions'),
-    ('marketing.form_answers', 'base_marketing__form_answers'),
-    ('marketing.social_events', 'base_marketing__social_events'),
-    ('crm.lead_stage_changes', 'base_crm__lead_stage_changes'),
-] %}
-{#- Values dropped from rows that are kept. #}
-{%- set dropped_values = [
-    ('marketing.leads', 'base_marketing__leads', 'has_malformed_email'),
-    ('marketing.leads', 'base_marketing__leads', 'has_uncastable_company_size'),
     (
-        'marketing.web_events', 'base_marketing__web_events',
-        'has_uncastable_duration_seconds',
+        'marketing.leads', 'base_marketing__leads',
+        ['has_malformed_email', 'has_uncastable_company_size'],
     ),
     (
         'marketing.web_events', 'base_marketing__web_events',
-        'has_negative_duration_seconds',
+        ['has_uncastable_duration_seconds', 'has_negative_duration_seconds'],
     ),
-    (
-        'crm.lead_stage_changes', 'base_crm__lead_stage_changes',
-        'has_uncastable_amount',
-    ),
+    ('marketing.visitor_identities', 'base_marketing__visitor_identities', []),
+    ('marketing.email_events', 'base_marketing__email_events', []),
+    ('marketing.form_submissions', 'base_marketing__form_submissions', []),
+    ('marketing.form_answers', 'base_marketing__form_answers', []),
+    ('marketing.social_events', 'base_marketing__social_events', []),
+    ('crm.lead_stage_changes', 'base_crm__lead_stage_changes', ['has_uncastable_amount']),
 ] %}
 with
+{#- One pass over each base_ model (a view that cleans every raw row): its
+    rows by quarantine_reason, and how many of them have each value
+    dropped. #}
+{% for source_table, base, flags in bases %}
+    {{ base }}_counts as (
 
-checked_rows as (
-    {%- for source_table, base in bases %}
+        select
+            quarantine_reason,
+            {%- for flag in flags %}
+                count(case when {{ flag }} then 1 end) as {{ flag }},
+            {%- endfor %}
+            count(*) as row_count
+        from {{ ref(base) }}
+        group by quarantine_reason
+
+    ),
+{% endfor %}
+issue_counts as (
+    {%- for source_table, base, flags in bases %}
 
         select
             '{{ source_table }}' as source_table,
-            quarantine_reason as issue,
-            quarantine_reason is not null as is_quarantined
-        from {{ ref(base) }}
+            coalesce(quarantine_reason, 'usable_rows') as issue,
+            quarantine_reason is not null as is_quarantined,
+            row_count
+        from {{ base }}_counts
+        {%- for flag in flags %}
+            union all
+            select
+                '{{ source_table }}' as source_table,
+                '{{ flag | replace("has_", "") }}' as issue,
+                false as is_quarantined,
+                sum({{ flag }}) as row_count
+            from {{ base }}_counts
+            having sum({{ flag }}) > 0
+        {%- endfor %}
         union all
     {%- endfor %}
-
-    {%- for source_table, base, flag in dropped_values %}
-
-        select
-            '{{ source_table }}' as source_table,
-            '{{ flag | replace("has_", "") }}' as issue,
-            false as is_quarantined
-        from {{ ref(base) }}
-        where {{ flag }}
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
-
-),
-
-issue_counts as (
-
-    select
-        source_table,
-        coalesce(issue, 'usable_rows') as issue,
-        is_quarantined,
-        count(*) as row_count
-    from checked_rows
-    group by source_table, issue, is_quarantined
-    union all
     select
         'crm.lead_stage_changes' as source_table,
         gap_type as issue,
