@@ -166,7 +166,7 @@ def quarantine_stops(
         else:
             warnings.append(
                 f"{table}: {quarantined:,} rows quarantined ({reasons}); they are"
-                " left out of scoring (staging base_ views, rpt_data_quality)."
+                " left out of scoring (staging base_ tables, rpt_data_quality)."
             )
     return stops, warnings
 

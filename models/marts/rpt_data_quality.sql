@@ -32,7 +32,7 @@
     ('crm.lead_stage_changes', 'base_crm__lead_stage_changes', ['has_uncastable_amount']),
 ] %}
 with
-{#- One pass over each base_ model (a view that cleans every raw row): its
+{#- One pass over each base_ model (every raw row, cleaned): its
     rows by quarantine_reason, and how many of them have each value
     dropped. #}
 {% for source_table, base, flags in bases %}

@@ -130,7 +130,7 @@ def test_a_bad_day_of_rows_stops_the_run_though_the_history_is_good(
     assert report.stops == []
     assert report.warnings == [
         "marketing.web_events: 3 rows quarantined (missing_required_field 3);"
-        " they are left out of scoring (staging base_ views, rpt_data_quality)."
+        " they are left out of scoring (staging base_ tables, rpt_data_quality)."
     ]
 
 
