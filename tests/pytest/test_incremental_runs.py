@@ -238,8 +238,8 @@ def test_a_seed_edit_rescores_the_model_and_marks_what_it_changed(
         " where run_started_at = (select max(run_started_at) from marts.rpt_scoring_runs)"
         " order by model_id"
     )
-    # Every lead of `hand` is rescored; no lead of `quiet`, as none was
-    # active since 03-17 (the last as_of, 03-20, minus 3 days).
+    # Every lead of `hand` is rescored; no lead of `quiet`, as nothing
+    # arrived or is dated after the last run.
     assert runs == [("hand", True, True, 4), ("quiet", False, False, 0)]
 
     # The causes stay through the next ordinary run.
@@ -530,16 +530,18 @@ def both_models(rows: dict[str, str | None]) -> dict[tuple[str, str], str | None
 def test_a_lead_with_only_new_activity_is_rescored_from_rescore_from(
     carried: Project,
 ) -> None:
-    """Nothing of A's, C's or D's past changes, so none is rescored from its
-    first day but the new lead D.
+    """Nothing of A's or C's past changes, so neither is rescored from its
+    first day; only a lead with activity the last run did not score is
+    rescored at all.
 
     Run of 03-11 (rescore_from 03-07): A's email open of 03-10 20:00 arrives
     at 03-11 01:00, after the run of 03-10 (its as_of) but inside the
-    lookback: A from 03-07. C has nothing new but its activities of 03-10,
-    and none before 03-07: from 03-07. D, created on 03-11, is new: from
-    its first day. B has nothing since 02-28: kept.
-    Run of 03-12 (rescore_from 03-08): D, created inside the lookback and
-    active on 03-11, is scored already: from 03-08; A and C too; B kept.
+    lookback: A from 03-07. C's activities of 03-10 inside the lookback
+    were all scored by the run of 03-10: kept. D, created on 03-11, is new:
+    from its first day. B has nothing since 02-28: kept.
+    Run of 03-12 (rescore_from 03-08): nothing arrived or is dated after
+    03-11, so every lead is kept, D too (created inside the lookback,
+    scored already).
 
     A under `hand` on 03-11 (r = 0.5 ^ 0.1): fit 15; engagement
     (1 + 1 + 5) * 0.5 ^ 1.1 + 1 * r = 3.2657 + 0.9330 = 4.1987; intent
@@ -560,9 +562,7 @@ def test_a_lead_with_only_new_activity_is_rescored_from_rescore_from(
         ],
     )
     carried.build("--vars", "{as_of: '2026-03-11'}")
-    assert rescored(carried) == both_models(
-        {"A": "2026-03-07", "C": "2026-03-07", "D": None}
-    )
+    assert rescored(carried) == both_models({"A": "2026-03-07", "D": None})
     r = 0.5**0.1
     # Page views 2 (02-28) + 1 (03-10), time on site 5, the open 2 (03-10),
     # intent capped at 40; each rule rounded, then the score.
@@ -571,9 +571,7 @@ def test_a_lead_with_only_new_activity_is_rescored_from_rescore_from(
     )
 
     carried.build("--vars", "{as_of: '2026-03-12'}")
-    assert rescored(carried) == both_models(
-        {"A": "2026-03-08", "C": "2026-03-08", "D": "2026-03-08"}
-    )
+    assert rescored(carried) == {}
     carried_marts = carried.marts()
     carried.build("--full-refresh", "--vars", "{as_of: '2026-03-12'}")
     assert_same_marts(carried.marts(), carried_marts)
@@ -596,9 +594,9 @@ def test_a_lead_whose_past_changed_is_rescored_from_its_first_day(
     - C: an email open of 03-05 arrives late. `hand` on 03-11: 10 + 1 * r +
       15 + 30 * r + 2 * 0.5 ^ 0.6 = 55.2434.
     Each is rescored from its first day; D is new. Run of 03-12
-    (rescore_from 03-08): B, identified within the lookback but with
-    nothing new since, is kept; A, C and D are rescored from 03-08. Every
-    mart then equals a full refresh."""
+    (rescore_from 03-08): nothing arrived since, so every lead is kept, B
+    too (identified within the lookback). Every mart then equals a full
+    refresh."""
     carried.append(
         "form_submissions",
         [
@@ -655,9 +653,7 @@ def test_a_lead_whose_past_changed_is_rescored_from_its_first_day(
     )
 
     carried.build("--vars", "{as_of: '2026-03-12'}")
-    assert rescored(carried) == both_models(
-        {"A": "2026-03-08", "C": "2026-03-08", "D": "2026-03-08"}
-    )
+    assert rescored(carried) == {}
     carried_marts = carried.marts()
     carried.build("--full-refresh", "--vars", "{as_of: '2026-03-12'}")
     assert_same_marts(carried.marts(), carried_marts)
@@ -673,11 +669,36 @@ def page_rows(project: Project) -> list[tuple[str, int]]:
     )
 
 
+def open_from_a() -> dict:
+    """An email open of A on 2026-03-11, loaded after the run of 03-10."""
+    return {**email("e-a", "A", "open", "2026-03-11 09:00:00"), "_loaded_at": LATE}
+
+
+def test_an_activity_loaded_before_its_day_rescores_its_lead_when_as_of_reaches_it(
+    carried: Project,
+) -> None:
+    """B's demo request of 2026-03-11 10:00 is loaded at 12:00, before a run
+    that scores 03-10 again: not scored yet (after as_of). The run of 03-11
+    has nothing loaded since, but the request is dated after the last
+    run's as_of: B is rescored from 03-07, and `quiet` gives it 60, as a
+    full refresh does; kept, B would stay at 0."""
+    carried.append("form_submissions", demo_request_from_b("2026-03-11 10:00:00"))
+    carried.build("--vars", "{as_of: '2026-03-10'}")
+    assert score(carried, "B", "quiet") == 0
+
+    carried.build("--vars", "{as_of: '2026-03-11'}")
+    assert rescored(carried)[("B", "quiet")] == "2026-03-07"
+    assert score(carried, "B", "quiet") == 60
+    carried_marts = carried.marts()
+    carried.build("--full-refresh", "--vars", "{as_of: '2026-03-11'}")
+    assert_same_marts(carried.marts(), carried_marts)
+
+
 def test_a_lead_rescored_from_a_day_adds_its_new_points_to_the_rows_it_carries(
     carried: Project,
 ) -> None:
-    """The run of 03-11 rescores A from 03-07 (its page view of 03-10 is
-    inside the lookback): it keeps A's rows before 03-07 and adds the
+    """The run of 03-11 rescores A from 03-07 (an email open of 03-11 is
+    new): it keeps A's rows before 03-07 and adds the
     points from 03-07 on to the row that held on 03-06, instead of
     summing A's history again. A's page rule: 2 views on 02-28 (counted
     from A's first day, 03-01), 1 on 03-10. Marking the carried row of
@@ -690,6 +711,7 @@ def test_a_lead_rescored_from_a_day_adds_its_new_points_to_the_rows_it_carries(
         " where lead_id = 'A' and model_id = 'hand' and component = 'page'"
         " and valid_from = date '2026-03-01'"
     )
+    carried.append("email_events", [open_from_a()])
     carried.build("--vars", "{as_of: '2026-03-11'}")
     assert rescored(carried)[("A", "hand")] == "2026-03-07"
     assert page_rows(carried) == [("2026-03-01", 102), ("2026-03-10", 103)]
@@ -701,11 +723,12 @@ def test_a_lead_rescored_from_a_day_adds_its_new_points_to_the_rows_it_carries(
 def test_the_state_rebuilt_alone_rescores_every_lead_from_its_first_day(
     carried: Project,
 ) -> None:
-    """The run of 03-11 carries A and C from 03-07 (int_leads_rescored keeps
-    that rescored_from). A full refresh of the state and what follows it,
-    without int_leads_rescored, must score them from their first day, not
-    from 03-07 on without their earlier points: its marts equal a full
-    refresh of everything."""
+    """The run of 03-11 carries A from 03-07 for an email open of 03-11
+    (int_leads_rescored keeps that rescored_from). A full refresh of the
+    state and what follows it, without int_leads_rescored, must score A
+    from its first day, not from 03-07 on without its earlier points: its
+    marts equal a full refresh of everything."""
+    carried.append("email_events", [open_from_a()])
     carried.build("--vars", "{as_of: '2026-03-11'}")
     assert rescored(carried)[("A", "hand")] == "2026-03-07"
     carried.build(

@@ -73,8 +73,22 @@ activity_counts as (
         -- Late events: dated before rescore_from, loaded after loaded_through.
         max(case when activity_date < {{ rescore_from }} then loaded_at end)
             as settled_loaded_at,
-        -- New activity from rescore_from on: rescored from that day.
-        max(activity_date) >= {{ rescore_from }} as is_active
+        -- Activity from rescore_from on that the last run did not score:
+        -- dated after its as_of, or loaded after it (the rest of a day it
+        -- scored in part, a late event, a visitor identified since). The
+        -- lead is rescored from rescore_from; a lead whose activity in the
+        -- lookback was all scored already keeps its state.
+        count(
+            case
+                when
+                    activity_date >= {{ rescore_from }}
+                    and (
+                        activity_date > {{ previous_as_of }}
+                        or coalesce(loaded_at > {{ loaded_through }}, true)
+                    )
+                    then 1
+            end
+        ) > 0 as is_active
     from activities
     group by lead_id
 
@@ -93,8 +107,9 @@ fit as (
 
 -- is_changed: its state may differ before rescore_from, transitions too;
 -- it is rescored from its first day. A lead whose past is as the last run
--- computed it and that has new activity from rescore_from on (is_active)
--- is rescored from rescore_from; any other lead is kept.
+-- computed it and that has activity from rescore_from on the last run did
+-- not score (is_active) is rescored from rescore_from; any other lead is
+-- kept.
 reasons as (
 
     select
