@@ -11,7 +11,8 @@
     on the state rows (`state`) and the day (`score_dates.score_date`),
     scores only some leads. `state`, the relation of the state rows
     (default int_score_state, the whole history): fct_lead_scores passes
-    int_score_state_current, the rows that hold now. Besides lead_score it selects fit_points and
+    int_score_state_current, the rows that hold now, right only for the
+    run's as_of. Besides lead_score it selects fit_points and
     engagement_points (the capped categories, before the clamp). Each
     rule's points and the score are at the score's precision (macro
     score_precision). Dates after the run's as_of are not known yet.

@@ -2,9 +2,9 @@
     calling model runs, from the last finished run in rpt_scoring_runs (the
     latest one of an earlier dbt invocation):
     - rescore_from: the last run's as_of minus the `lookback_days` var. A
-      lead with an activity on or after that day, and nothing changed
-      before it, is rescored from that day (int_leads_rescored). None:
-      rescore every lead.
+      lead with an activity on or after that day that the last run did not
+      score, and nothing changed before it, is rescored from that day
+      (int_leads_rescored). None: rescore every lead.
     - loaded_through: the latest _loaded_at the last run had seen;
       last_run_started_at: when the last run started (state rows scored
       after it were rescored by this run, or by one that failed);

@@ -278,8 +278,8 @@ def test_the_backtest_scores_new_month_starts_and_rescored_leads_only(
         " where lead_id = 'B' and backtest_date = '2026-03-01' order by model_id"
     ) == [("hand", hand), ("quiet", 60.0)]
     # The rows the run wrote: the month-starts of the leads it rescored
-    # from their first day (rescored_from empty), none of A's (rescored
-    # from 03-07, after the month-start 03-01).
+    # from their first day (rescored_from empty), none of A's (nothing new
+    # since the run of 03-10: kept).
     run_started = max(row[4] for row in before)
     rewritten = carried.query(
         "select lead_id, model_id, backtest_date from intermediate.int_month_start_scores"
@@ -506,15 +506,16 @@ def test_an_incremental_build_tests_the_keys_the_run_wrote(carried: Project) -> 
 
 
 def rescored(project: Project) -> dict[tuple[str, str], str | None]:
-    """The rows of int_leads_rescored the last run wrote: (lead, model) ->
-    rescored_from as text, None for a lead rescored from its first day."""
+    """The rows of int_leads_rescored the last run wrote (none when it
+    rescored nobody): (lead, model) -> rescored_from as text, None for a
+    lead rescored from its first day."""
     return {
         (lead_id, model_id): rescored_from
         for lead_id, model_id, rescored_from in project.query(
             "select lead_id, model_id, cast(rescored_from as varchar)"
             " from intermediate.int_leads_rescored"
-            " where scored_at = (select max(scored_at)"
-            " from intermediate.int_leads_rescored)"
+            " where scored_at = (select max(run_started_at)"
+            " from marts.rpt_scoring_runs)"
         )
     }
 
@@ -667,6 +668,47 @@ def page_rows(project: Project) -> list[tuple[str, int]]:
         " where lead_id = 'A' and model_id = 'hand' and component = 'page'"
         " order by valid_from"
     )
+
+
+def test_an_activity_sent_again_out_of_order_rescores_its_lead_from_its_first_day(
+    carried: Project,
+) -> None:
+    """A run of 03-10 again sees A's open loaded at 03-10 12:00 (the latest
+    load it saw). Then C's /blog view of 03-10 08:00 (w6) arrives sent again
+    as a /pricing view, loaded at 11:00: later than the first version, so
+    it replaces it, but before 12:00, so not new to the run of 03-11, and
+    C has as many activities as before. Its fingerprint changed: C is
+    rescored from its first day. `hand` on 03-11 (r = 0.5 ^ 0.1): fit 10 +
+    page r + download 15 + intent (demo 30 r + pricing 10 r) = 63.254353; a
+    run that kept C would leave its /blog view."""
+    carried.append(
+        "email_events",
+        [
+            {
+                **email("e-a", "A", "open", "2026-03-10 06:00:00"),
+                "_loaded_at": "2026-03-10 12:00:00",
+            }
+        ],
+    )
+    carried.build("--vars", "{as_of: '2026-03-10'}")
+    carried.append(
+        "web_events",
+        [
+            {
+                **web("w6", "vC", "C", "/pricing", 20, "2026-03-10 08:00:00"),
+                "_loaded_at": "2026-03-10 11:00:00",
+            }
+        ],
+    )
+    carried.build("--vars", "{as_of: '2026-03-11'}")
+    assert rescored(carried)[("C", "hand")] is None
+    r = 0.5**0.1
+    assert score(carried, "C", "hand") == rounded(
+        10 + rounded(r) + 15 + rounded(30 * r) + rounded(10 * r)
+    )
+    carried_marts = carried.marts()
+    carried.build("--full-refresh", "--vars", "{as_of: '2026-03-11'}")
+    assert_same_marts(carried.marts(), carried_marts)
 
 
 def open_from_a() -> dict:

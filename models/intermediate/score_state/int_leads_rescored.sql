@@ -33,7 +33,11 @@ activities as (
         lead_id,
         activity_date,
         loaded_at,
-        activity_type = 'web.time_on_site' as is_derived
+        activity_type = 'web.time_on_site' as is_derived,
+        {{ row_fingerprint([
+            'activity_id', 'activity_type', 'activity_key', 'activity_value',
+            'duration_seconds', 'occurred_at', 'loaded_at',
+        ]) }} as fingerprint
     from {{ ref('int_activities_unioned') }}
     where lead_id is not null and activity_date <= {{ as_of_date() }}
 
@@ -70,6 +74,20 @@ activity_counts as (
                     then 1
             end
         ) as settled_count,
+        -- The same activities' fingerprint: it also changes when one was
+        -- sent again with other values, or another arrived late with an
+        -- older _loaded_at in place of one deleted (the count stays).
+        bit_xor(
+            case
+                when
+                    not is_derived
+                    and activity_date <= {{ previous_as_of }}
+                    and loaded_at <= {{ loaded_through }}
+                    then fingerprint
+            end
+        ) as settled_fingerprint,
+        bit_xor(case when not is_derived then fingerprint end)
+            as activity_fingerprint,
         -- Late events: dated before rescore_from, loaded after loaded_through.
         max(case when activity_date < {{ rescore_from }} then loaded_at end)
             as settled_loaded_at,
@@ -118,6 +136,8 @@ reasons as (
         leads.created_date,
         coalesce(fit.fit_points, 0) as fit_points,
         coalesce(activity_counts.activity_count, 0) as activity_count,
+        coalesce(activity_counts.activity_fingerprint, 0)
+            as activity_fingerprint,
         coalesce(activity_counts.is_active, false) as is_active,
         {%- if window.rescore_from is none %}
             true
@@ -134,6 +154,8 @@ reasons as (
             activity_counts.settled_loaded_at is not null
         )
         or coalesce(activity_counts.settled_count, 0) <> previous.activity_count
+        or coalesce(activity_counts.settled_fingerprint, 0)
+        <> previous.activity_fingerprint
         or coalesce(fit.fit_points, 0) <> previous.fit_points
         or scoring_models.is_rescored
         -- Rescored from its first day by a run that did not finish.
@@ -171,6 +193,7 @@ final as (
         created_date,
         fit_points,
         activity_count,
+        activity_fingerprint,
         (
             select max(activities.loaded_at)
             from {{ ref('int_activities_unioned') }} as activities
