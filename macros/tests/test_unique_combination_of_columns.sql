@@ -12,7 +12,8 @@
 ) %}
 {%- set columns = combination_of_columns %}
 {%- set checks_every_row = written_by is none or flags.FULL_REFRESH %}
-{%- if not checks_every_row and execute %}
+{#- Not before the table exists (dbt compile on an empty warehouse). #}
+{%- if not checks_every_row and execute and load_relation(model) is not none %}
     {%- set kept_rows = run_query(
         "select 1 from " ~ model ~ " where " ~ written_by
         ~ " < (select max(" ~ written_by ~ ") from " ~ model ~ ") limit 1"
