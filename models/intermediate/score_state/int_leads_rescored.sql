@@ -34,6 +34,12 @@ activities as (
         activity_date,
         loaded_at,
         activity_type = 'web.time_on_site' as is_derived,
+        -- What the last run counted (up to its as_of, loaded by then), if
+        -- it is still there (DECISIONLOG: "What a run rescores from the
+        -- first day"); web.time_on_site aside, as in every count below.
+        activity_type <> 'web.time_on_site'
+        and activity_date <= {{ previous_as_of }}
+        and loaded_at <= {{ loaded_through }} as is_settled,
         {{ row_fingerprint([
             'activity_id', 'activity_type', 'activity_key', 'activity_value',
             'duration_seconds', 'occurred_at', 'loaded_at',
@@ -61,31 +67,14 @@ activity_counts as (
     select
         lead_id,
         count(case when not is_derived then 1 end) as activity_count,
-        -- What the last run counted (up to its as_of, loaded by then) and
-        -- is still there: fewer when one was deleted, moved to another lead
-        -- or sent again (DECISIONLOG: "What a run rescores from the first
-        -- day"). Activities loaded since are the two conditions below.
-        count(
-            case
-                when
-                    not is_derived
-                    and activity_date <= {{ previous_as_of }}
-                    and loaded_at <= {{ loaded_through }}
-                    then 1
-            end
-        ) as settled_count,
-        -- The same activities' fingerprint: it also changes when one was
-        -- sent again with other values, or another arrived late with an
-        -- older _loaded_at in place of one deleted (the count stays).
-        bit_xor(
-            case
-                when
-                    not is_derived
-                    and activity_date <= {{ previous_as_of }}
-                    and loaded_at <= {{ loaded_through }}
-                    then fingerprint
-            end
-        ) as settled_fingerprint,
+        -- Fewer when one was deleted, moved to another lead or sent again.
+        -- Activities loaded since are the two conditions below.
+        count(case when is_settled then 1 end) as settled_count,
+        -- It also changes when one was sent again with other values, or
+        -- another arrived late with an older _loaded_at in place of one
+        -- deleted (the count stays).
+        bit_xor(case when is_settled then fingerprint end)
+            as settled_fingerprint,
         bit_xor(case when not is_derived then fingerprint end)
             as activity_fingerprint,
         -- Late events: dated before rescore_from, loaded after loaded_through.
